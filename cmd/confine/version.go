@@ -1,0 +1,27 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; without
+// it, the module's build information is used.
+var version = ""
+
+func init() {
+	register(command{name: "version", summary: "print the version", run: runVersion})
+}
+
+func runVersion(args []string, stdout, stderr io.Writer) int {
+	v := version
+	if v == "" {
+		v = "devel"
+		if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			v = info.Main.Version
+		}
+	}
+	fmt.Fprintf(stdout, "confine %s\n", v)
+	return exitOK
+}
