@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"runtime/debug"
 )
 
-// version is set at build time with -ldflags "-X main.version=..."; without
+// version is set at build time with -ldflags "-X confine/internal/cli.version=..."; without
 // it, the module's build information is used.
 var version = ""
 
