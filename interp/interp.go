@@ -1,0 +1,115 @@
+// Package interp evaluates a Starlark profile into a mount program.
+//
+// Evaluation is a pure function of the profile source, the modules it
+// loads and the host facts: the profile sees only the builtins, the frozen
+// value facts and struct; it cannot read files, the clock, the environment
+// or randomness, and runs in the strict dialect (no while, no recursion,
+// no top-level if or for) under a step limit, so it always terminates.
+// The same inputs give a byte-identical program.
+package interp
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+
+	"confine/builtins"
+	"confine/facts"
+	"confine/plan"
+
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+	"go.starlark.net/syntax"
+)
+
+// DefaultMaxSteps bounds evaluation when Config.MaxSteps is zero. Shipped
+// profiles take a few thousand steps; a million leaves room for any
+// honest profile and stops a runaway comprehension in milliseconds.
+const DefaultMaxSteps = 1_000_000
+
+// Config is everything one evaluation depends on.
+type Config struct {
+	// Profile holds the profile file and its sibling modules: an
+	// embed.FS of shipped profiles, or os.DirFS of the directory of a
+	// profile named by path.
+	Profile fs.FS
+	// File is the profile's name within Profile, e.g. "classic.star".
+	File string
+	// Name is recorded as plan.Program.Profile; File when empty.
+	Name string
+	// Stdlib holds the modules loaded as @stdlib//NAME.star; nil means
+	// none are available.
+	Stdlib fs.FS
+	// Facts are the host facts, predeclared as the frozen value facts.
+	Facts facts.Facts
+	// MaxSteps bounds the Starlark execution steps (DefaultMaxSteps
+	// when zero).
+	MaxSteps uint64
+	// Print receives the output of Starlark's print; it is discarded
+	// when nil.
+	Print func(msg string)
+}
+
+// options is the strict dialect: the zero FileOptions.
+var options = &syntax.FileOptions{}
+
+// Eval evaluates the profile and returns its program. Errors in the
+// profile are *Error values naming file:line:col.
+func Eval(cfg Config) (*plan.Program, error) {
+	if cfg.Profile == nil {
+		return nil, errors.New("interp: no profile file system")
+	}
+	if cfg.File == "" || !fs.ValidPath(cfg.File) {
+		return nil, fmt.Errorf("interp: invalid profile file name %q", cfg.File)
+	}
+	name := cfg.Name
+	if name == "" {
+		name = cfg.File
+	}
+	src, err := fs.ReadFile(cfg.Profile, cfg.File)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", name, err)
+	}
+	prog := &plan.Program{Profile: name, Facts: cfg.Facts.List()}
+
+	factsValue, err := FactsValue(cfg.Facts)
+	if err != nil {
+		return nil, err
+	}
+	predeclared := builtins.Predeclared()
+	predeclared["facts"] = factsValue
+	predeclared["struct"] = starlark.NewBuiltin("struct", starlarkstruct.Make)
+
+	l := &loader{
+		profile:     cfg.Profile,
+		profileDir:  path.Dir(cfg.File),
+		stdlib:      cfg.Stdlib,
+		predeclared: predeclared,
+		cache:       map[string]*module{},
+	}
+	display := path.Base(cfg.File)
+	l.stack = []string{display}
+	l.cache[display] = nil // loading the profile itself is a cycle
+	thread := &starlark.Thread{Name: name, Load: l.load}
+	thread.Print = func(_ *starlark.Thread, msg string) {
+		if cfg.Print != nil {
+			cfg.Print(msg)
+		}
+	}
+	maxSteps := cfg.MaxSteps
+	if maxSteps == 0 {
+		maxSteps = DefaultMaxSteps
+	}
+	thread.SetMaxExecutionSteps(maxSteps)
+	builtins.SetProgram(thread, prog)
+
+	l.maxSteps = maxSteps
+	if _, err := starlark.ExecFileOptions(options, thread, display, src, predeclared); err != nil {
+		return nil, newError(err, maxSteps)
+	}
+	if len(prog.Ops) == 0 {
+		return nil, &Error{Pos: plan.Pos{File: display, Line: 1, Col: 1}, Msg: "profile records no operations"}
+	}
+	return prog, nil
+}
