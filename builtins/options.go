@@ -20,7 +20,7 @@ var flagOptions = map[string]bool{
 	"strictatime": true, "nostrictatime": true,
 	"nodiratime": true, "diratime": true,
 	"nosymfollow": true,
-	"sync": true, "async": true, "dirsync": true,
+	"sync":        true, "async": true, "dirsync": true,
 	"lazytime": true, "nolazytime": true,
 	"silent": true, "loud": true,
 	"mand": true, "nomand": true,

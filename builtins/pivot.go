@@ -33,4 +33,3 @@ func scratchDir(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	}
 	return starlark.String(plan.Scratch), nil
 }
-
