@@ -1,0 +1,123 @@
+package apparmor
+
+import (
+	"fmt"
+
+	"confine/plan"
+)
+
+// Rules returns the rules the launcher needs to execute p, one or more per
+// op in program order (duplicates included; a Policy removes them), with
+// the default Config: only placeholders are widened.
+func Rules(p *plan.Program) ([]Rule, error) { return Config{}.Rules(p) }
+
+// Rules returns the rules the launcher needs to execute p, one or more per
+// op in program order. Optional ops get rules like any other: whether they
+// run is decided at execution time, so the policy must allow them.
+//
+// An error names the op (its profile line and its mount(8) text) and what
+// could not be expressed.
+func (c Config) Rules(p *plan.Program) ([]Rule, error) {
+	if p == nil {
+		return nil, fmt.Errorf("apparmor: no program")
+	}
+	sh := shapes(p)
+	var rules []Rule
+	for _, op := range p.Ops {
+		rs, err := c.opRules(op, sh)
+		if err != nil {
+			return nil, fmt.Errorf("apparmor: %s: %s: %w", op.Where(), op, err)
+		}
+		rules = append(rules, rs...)
+	}
+	return rules, nil
+}
+
+// opRules translates one op. Every plan.Kind has a case here; the test
+// TestEveryKindHasARule fails when a new kind is added without one.
+func (c Config) opRules(op plan.Op, sh map[string]shape) ([]Rule, error) {
+	pat := func(p string) (string, error) { return c.pattern(p, sh[p]) }
+	dir := func(p string) (string, error) { return c.pattern(p, dirShape) }
+	target, err := pat(op.Target)
+	if err != nil {
+		return nil, err
+	}
+	switch op.Kind {
+	case plan.Bind:
+		source, err := pat(op.Source)
+		if err != nil {
+			return nil, err
+		}
+		word := "bind"
+		if op.Recursive {
+			word = "rbind"
+		}
+		return []Rule{{Class: Mount, Options: []string{"rw", word}, Source: source, Target: target}}, nil
+	case plan.MakeShared, plan.MakeSlave, plan.MakePrivate, plan.MakeUnbindable:
+		// A propagation change names no source: mount(2) ignores it.
+		word := propagationWord(op.Kind.String(), op.Recursive)
+		return []Rule{{Class: Mount, Options: []string{"rw", word}, Target: target}}, nil
+	case plan.Mount:
+		if op.FSType == "" {
+			return nil, fmt.Errorf("mount without a filesystem type")
+		}
+		if err := checkOptions(op.Options); err != nil {
+			return nil, err
+		}
+		words, _ := optionWords(op.Options)
+		// The source of a new filesystem is a device name ("tmpfs",
+		// "none") unless it is a path.
+		source := escape(op.Source)
+		if len(op.Source) > 0 && op.Source[0] == '/' {
+			if source, err = c.pattern(op.Source, fileShape); err != nil {
+				return nil, err
+			}
+		}
+		if source == "" {
+			source = "none"
+		}
+		if target, err = dir(op.Target); err != nil {
+			return nil, err
+		}
+		return []Rule{{Class: Mount, FSType: escape(op.FSType), Options: words, Source: source, Target: target}}, nil
+	case plan.Remount:
+		if err := checkOptions(op.Options); err != nil {
+			return nil, err
+		}
+		words, _ := optionWords(op.Options, "remount", "bind")
+		return []Rule{{Class: Mount, Options: words, Target: target}}, nil
+	case plan.Move:
+		source, err := pat(op.Source)
+		if err != nil {
+			return nil, err
+		}
+		return []Rule{{Class: Mount, Options: []string{"rw", "move"}, Source: source, Target: target}}, nil
+	case plan.Umount:
+		// umount2(2) flags (MNT_DETACH, UMOUNT_NOFOLLOW) are not mediated.
+		return []Rule{{Class: Umount, Target: target}}, nil
+	case plan.Mkdir, plan.Rmdir:
+		// Creating or removing a directory is a write of "path/"; the
+		// executor also opens it to check owner and mode.
+		if target, err = dir(op.Target); err != nil {
+			return nil, err
+		}
+		return []Rule{{Class: File, Target: target, Perms: "rw"}}, nil
+	case plan.Symlink:
+		// Creating a symlink is a write of the link path; its text is
+		// not a path AppArmor looks at.
+		if target, err = c.pattern(op.Target, fileShape); err != nil {
+			return nil, err
+		}
+		return []Rule{{Class: File, Target: target, Perms: "rw"}}, nil
+	case plan.Pivot:
+		if target, err = dir(op.Target); err != nil {
+			return nil, err
+		}
+		putOld, err := dir(op.Source)
+		if err != nil {
+			return nil, err
+		}
+		return []Rule{{Class: PivotRoot, Source: putOld, Target: target}}, nil
+	}
+	return nil, fmt.Errorf("no AppArmor rule for op kind %s", op.Kind)
+}
