@@ -1,0 +1,36 @@
+// Package executor runs a frozen plan.Program on a kernel.Syscalls: the
+// real kernel (kernel/linux) for a launch, or the fake one for simulation.
+//
+// Execution has three steps per op, kept apart so that each can be tested
+// on its own:
+//
+//  1. Lower (pure) turns the op into the one system call it stands for, a
+//     Call with a canonical text form that golden files pin down.
+//  2. The executor substitutes placeholders ($SCRATCH becomes the directory
+//     made by Mkdtemp(plan.ScratchPattern)) and resolves every path the call
+//     acts on through Syscalls.Resolve. A path under $SCRATCH is resolved
+//     with the scratch directory as root (openat2 RESOLVE_IN_ROOT on Linux),
+//     so a base rootfs holding "media -> /etc" makes the mount land on the
+//     base's own etc, never on the host's. After pivot_root the new root is
+//     "/" and paths are resolved in it. Host paths before the pivot (the
+//     sources of binds such as /dev) are the profile's to choose and are
+//     resolved normally.
+//  3. The call runs on the resolved path (/proc/self/fd/N on Linux), so the
+//     file checked is the file mounted on.
+//
+// Calls that create or remove a name (mkdir, rmdir, symlink, umount) resolve
+// the parent directory and act on the last component without following it:
+// a final symlink is never followed out of the root, and an O_PATH
+// descriptor on the mount itself would keep it busy for umount.
+//
+// Optional ops are skipped when their source or target does not exist
+// (ENOENT from resolution or from the call), exactly as snap-confine's
+// sc_do_optional_mount; any other error is fatal.
+//
+// On failure Execute returns an *OpError naming the op, its profile line
+// and the errno, after undoing what it safely can on the host side: the
+// directories the program created (rmdir, empty ones only) and the scratch
+// directory (its mounts are detached in the new namespace first). The
+// mounts themselves are left for the caller, which discards the namespace.
+// Execute never reads the mount table.
+package executor

@@ -1,0 +1,279 @@
+package executor
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"confine/kernel"
+	"confine/plan"
+)
+
+// Options adjust Execute.
+type Options struct {
+	// Trace, when not nil, receives each op in mount(8) syntax, with
+	// placeholders substituted, before it runs. The CLI sets it to stderr
+	// when CONFINE_DEBUG=1.
+	Trace io.Writer
+	// ScratchPattern is the mkdtemp(3) template for $SCRATCH; empty means
+	// plan.ScratchPattern.
+	ScratchPattern string
+}
+
+// Result is what a successful execution leaves behind.
+type Result struct {
+	// Scratch is the directory that replaced $SCRATCH ("" when the program
+	// does not use it).
+	Scratch string
+	// Skipped lists the indices of optional ops that were skipped because
+	// their source or target did not exist.
+	Skipped []int
+}
+
+// Execute runs prog's ops in order on sys, in the calling goroutine (so on
+// the caller's thread, and in its mount namespace). It stops at the first
+// failure, undoes what it safely can on the host side (see the package
+// documentation) and returns an *OpError.
+func Execute(prog *plan.Program, sys kernel.Syscalls, opts Options) (*Result, error) {
+	r := &run{sys: sys, opts: opts}
+	if usesScratch(prog) {
+		pattern := opts.ScratchPattern
+		if pattern == "" {
+			pattern = plan.ScratchPattern
+		}
+		dir, err := sys.Mkdtemp(pattern)
+		if err != nil {
+			return nil, fmt.Errorf("cannot create temporary directory for the root file system: %w", err)
+		}
+		r.scratch = dir
+		r.tracef("scratch directory for constructing namespace: %s", dir)
+	}
+	res := &Result{Scratch: r.scratch}
+	for i, op := range prog.Ops {
+		sub := r.substitute(op)
+		r.tracef("performing operation: %s  # %s", sub.String(), op.Where())
+		err := r.do(op)
+		if err != nil && op.Optional && errors.Is(err, unix.ENOENT) {
+			r.tracef("skipped optional operation: %s", sub.String())
+			res.Skipped = append(res.Skipped, i)
+			continue
+		}
+		if err != nil {
+			r.undo()
+			return nil, newOpError(i, op, sub, err)
+		}
+	}
+	return res, nil
+}
+
+func usesScratch(prog *plan.Program) bool {
+	for _, op := range prog.Ops {
+		if strings.Contains(op.Source, plan.Scratch) || strings.Contains(op.Target, plan.Scratch) {
+			return true
+		}
+	}
+	return false
+}
+
+// run is the state of one execution.
+type run struct {
+	sys     kernel.Syscalls
+	opts    Options
+	scratch string
+	// pivoted is set once pivot_root succeeded; from then on paths are
+	// resolved in the new root, "/".
+	pivoted bool
+	// putOld is where the old root went, as a path in the new root.
+	putOld string
+	// procChecked and procOK record whether /proc/self/fd is reachable
+	// after the pivot (a new root without /proc cannot use procfd paths).
+	procChecked, procOK bool
+	// created lists the directories the program made, to remove them
+	// again if a later op fails.
+	created []place
+}
+
+// place is a path together with the root it is resolved in.
+type place struct {
+	root, name string
+	pivoted    bool
+}
+
+func (r *run) tracef(format string, args ...any) {
+	if r.opts.Trace != nil {
+		fmt.Fprintf(r.opts.Trace, "confine: "+format+"\n", args...)
+	}
+}
+
+func (r *run) subst(p string) string {
+	if r.scratch == "" {
+		return p
+	}
+	return strings.ReplaceAll(p, plan.Scratch, r.scratch)
+}
+
+// substitute returns op with its placeholders replaced, for messages.
+func (r *run) substitute(op plan.Op) plan.Op {
+	op.Source, op.Target = r.subst(op.Source), r.subst(op.Target)
+	return op
+}
+
+// locate decides the root a program path is resolved in: the scratch
+// directory for $SCRATCH/… before the pivot, the new root after it, and
+// the caller's own root for host paths before it.
+func (r *run) locate(p string) place {
+	if r.pivoted {
+		return place{root: "/", name: r.subst(p), pivoted: true}
+	}
+	if r.scratch != "" && (p == plan.Scratch || strings.HasPrefix(p, plan.Scratch+"/")) {
+		return place{root: r.scratch, name: "/" + strings.TrimLeft(strings.TrimPrefix(p, plan.Scratch), "/")}
+	}
+	return place{name: r.subst(p)}
+}
+
+// resolve returns a path naming the file at pl, and its release function.
+func (r *run) resolve(pl place) (string, func(), error) {
+	resolved, release, err := r.sys.Resolve(pl.root, pl.name)
+	if err != nil {
+		return "", nil, err
+	}
+	if pl.pivoted && strings.HasPrefix(resolved, "/proc/self/fd/") && !r.haveProc() {
+		// The new root is "/", so the kernel's own lookup is already
+		// confined to it; without /proc the plain path is the safe choice.
+		release()
+		return pl.name, func() {}, nil
+	}
+	return resolved, release, nil
+}
+
+func (r *run) haveProc() bool {
+	if !r.procChecked {
+		_, err := r.sys.Lstat("/proc/self/fd")
+		r.procChecked, r.procOK = true, err == nil
+	}
+	return r.procOK
+}
+
+// resolveParent resolves the directory holding pl and appends the last
+// component unresolved, for calls that must not follow it.
+func (r *run) resolveParent(pl place) (string, func(), error) {
+	name := path.Clean("/" + pl.name)
+	if name == "/" {
+		return r.resolve(pl)
+	}
+	dir, base := path.Split(name)
+	parent := pl
+	parent.name = dir
+	resolved, release, err := r.resolve(parent)
+	if err != nil {
+		return "", nil, err
+	}
+	return strings.TrimSuffix(resolved, "/") + "/" + base, release, nil
+}
+
+// do runs one op.
+func (r *run) do(op plan.Op) error {
+	call, err := Lower(op)
+	if err != nil {
+		return err
+	}
+	target := r.locate(op.Target)
+	switch call.Name {
+	case "mount":
+		source := call.Source
+		if op.Kind == plan.Bind || op.Kind == plan.Move {
+			src, release, err := r.resolve(r.locate(op.Source))
+			if err != nil {
+				return err
+			}
+			defer release()
+			source = src
+		}
+		dst, release, err := r.resolve(target)
+		if err != nil {
+			return err
+		}
+		defer release()
+		return r.sys.Mount(source, dst, call.FSType, call.Flags, call.Data)
+	case "umount2":
+		dst, release, err := r.resolveParent(target)
+		if err != nil {
+			return err
+		}
+		defer release()
+		flags := call.UFlags
+		if target.root != "" && !target.pivoted {
+			// The final component is looked up by the kernel from the
+			// resolved parent; following a symlink there could leave the
+			// scratch root.
+			flags |= unix.UMOUNT_NOFOLLOW
+		}
+		return r.sys.Unmount(dst, flags)
+	case "mkdir":
+		return r.mkdir(target, call.Mode)
+	case "rmdir":
+		dst, release, err := r.resolveParent(target)
+		if err != nil {
+			return err
+		}
+		defer release()
+		return r.sys.Rmdir(dst)
+	case "symlink":
+		dst, release, err := r.resolveParent(target)
+		if err != nil {
+			return err
+		}
+		defer release()
+		return r.sys.Symlink(r.subst(call.Source), dst)
+	case "pivot_root":
+		return r.pivot(op)
+	}
+	return fmt.Errorf("cannot execute %s", call.Name)
+}
+
+// mkdir creates a mount point. An existing directory is accepted (and not
+// recorded as created); anything else in the way is an error.
+func (r *run) mkdir(target place, mode uint32) error {
+	dst, release, err := r.resolveParent(target)
+	if err != nil {
+		return err
+	}
+	defer release()
+	err = r.sys.Mkdir(dst, mode)
+	if errors.Is(err, unix.EEXIST) {
+		if st, serr := r.sys.Lstat(dst); serr == nil && st.IsDir() {
+			return nil
+		}
+		return err
+	}
+	if err == nil {
+		r.created = append(r.created, target)
+	}
+	return err
+}
+
+func (r *run) pivot(op plan.Op) error {
+	newRoot, releaseNew, err := r.resolve(r.locate(op.Target))
+	if err != nil {
+		return err
+	}
+	defer releaseNew()
+	putOld, releaseOld, err := r.resolve(r.locate(op.Source))
+	if err != nil {
+		return err
+	}
+	defer releaseOld()
+	if err := r.sys.PivotRoot(newRoot, putOld); err != nil {
+		return err
+	}
+	oldName, newName := r.subst(op.Source), r.subst(op.Target)
+	r.putOld = path.Clean("/" + strings.TrimPrefix(oldName, newName))
+	r.pivoted = true
+	// pivot_root moves the root of every process whose root was the old
+	// one, but the working directory stays in the old tree.
+	return r.sys.Chdir("/")
+}
