@@ -36,7 +36,7 @@ func checkPath(param, p string) error {
 			return fmt.Errorf("for parameter %s: %q: path must not contain \"..\"", param, p)
 		}
 	}
-	if path.Clean(rest) != rest {
+	if path.Clean(rest) != rest || (len(p) > 1 && strings.HasSuffix(p, "/")) {
 		return fmt.Errorf("for parameter %s: %q: path must be clean (want %q)", param, p, cleanWith(p))
 	}
 	return nil

@@ -35,7 +35,8 @@ func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 func (e *Error) Unwrap() error { return e.Err }
 
 // newError converts an error from starlark.ExecFileOptions to an *Error.
-func newError(err error, maxSteps uint64) error {
+// known are the predeclared names, for "did you mean" suggestions.
+func newError(err error, maxSteps uint64, known []string) error {
 	var ie *Error
 	var evalErr *starlark.EvalError
 	var synErr syntax.Error
@@ -43,6 +44,11 @@ func newError(err error, maxSteps uint64) error {
 	switch {
 	case errors.As(err, &evalErr):
 		e := &Error{Msg: evalErr.Msg, Backtrace: evalErr.Backtrace(), Err: err}
+		if errors.As(evalErr.Unwrap(), &ie) && ie.Backtrace != "" {
+			// A failed load: modules run on the same thread, so the
+			// module's backtrace holds the whole stack.
+			e.Backtrace = ie.Backtrace
+		}
 		if strings.Contains(e.Msg, "too many steps") {
 			e.Msg = fmt.Sprintf("step limit exceeded: evaluation took more than %d steps", maxSteps)
 		}
@@ -63,6 +69,11 @@ func newError(err error, maxSteps uint64) error {
 		msgs := make([]string, len(resErrs))
 		for i, re := range resErrs {
 			msgs[i] = re.Msg
+			if name, ok := strings.CutPrefix(re.Msg, "undefined: "); ok {
+				if near := nearest(name, known); near != "" {
+					msgs[i] += fmt.Sprintf(" (did you mean %s?)", near)
+				}
+			}
 			if i > 0 {
 				msgs[i] = posOf(re.Pos).String() + ": " + re.Msg
 			}
@@ -74,4 +85,49 @@ func newError(err error, maxSteps uint64) error {
 
 func posOf(p syntax.Position) plan.Pos {
 	return plan.Pos{File: p.Filename(), Line: int(p.Line), Col: int(p.Col)}
+}
+
+// nearest returns the name in known closest to name, if it is close
+// enough to be a likely typo (edit distance at most 2, or 1 for short
+// names).
+func nearest(name string, known []string) string {
+	best, bestDist := "", 3
+	if len(name) <= 3 {
+		bestDist = 2
+	}
+	for _, k := range known {
+		if d := editDistance(name, k); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Damerau-Levenshtein distance (with adjacent
+// transpositions) between a and b.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }

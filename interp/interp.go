@@ -105,8 +105,9 @@ func Eval(cfg Config) (*plan.Program, error) {
 	builtins.SetProgram(thread, prog)
 
 	l.maxSteps = maxSteps
+	l.known = append(predeclared.Keys(), starlark.Universe.Keys()...)
 	if _, err := starlark.ExecFileOptions(options, thread, display, src, predeclared); err != nil {
-		return nil, newError(err, maxSteps)
+		return nil, newError(err, maxSteps, l.known)
 	}
 	if len(prog.Ops) == 0 {
 		return nil, &Error{Pos: plan.Pos{File: display, Line: 1, Col: 1}, Msg: "profile records no operations"}

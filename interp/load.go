@@ -26,6 +26,8 @@ type loader struct {
 	stdlib      fs.FS
 	predeclared starlark.StringDict
 	maxSteps    uint64
+	// known are the predeclared and universal names, for suggestions.
+	known []string
 	// cache maps a module's display name to its result; a nil globals
 	// with a nil err means the module is still loading.
 	cache map[string]*module
@@ -68,7 +70,7 @@ func (l *loader) load(thread *starlark.Thread, name string) (starlark.StringDict
 	builtins.SetLoading(thread, prev)
 	l.stack = l.stack[:len(l.stack)-1]
 	if err != nil {
-		err = newError(err, l.maxSteps)
+		err = newError(err, l.maxSteps, l.known)
 	}
 	l.cache[display] = &module{globals, err}
 	return globals, err
