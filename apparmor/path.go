@@ -103,6 +103,7 @@ func (c Config) pattern(p string, s shape) (string, error) {
 	if !strings.HasPrefix(out, "/") {
 		return "", fmt.Errorf("%s: path must be absolute", p)
 	}
+	out = usrAlias(out)
 	switch {
 	case out == "/":
 	case s == dirShape:
@@ -111,6 +112,30 @@ func (c Config) pattern(p string, s shape) (string, error) {
 		out = strings.TrimSuffix(out, "/") + "{,/}"
 	}
 	return out, nil
+}
+
+// usrDirs are the top-level directories that merged-/usr systems (and
+// bases) replace with symlinks into /usr.
+var usrDirs = []string{"bin", "sbin", "lib", "lib32", "lib64", "libx32"}
+
+// usrAlias widens /lib/X (on the host or under the scratch root) to
+// /{,usr/}lib/X. The executor resolves paths with symlinks followed, and
+// AppArmor mediates the path it arrives at, so on a merged-/usr host or
+// base the call that the program writes as /lib/modules reaches
+// /usr/lib/modules. snap-confine's policy widens these the same way.
+func usrAlias(pattern string) string {
+	for _, root := range []string{"/", ScratchGlob + "/"} {
+		if !strings.HasPrefix(pattern, root) {
+			continue
+		}
+		rest := pattern[len(root):]
+		for _, d := range usrDirs {
+			if rest == d || strings.HasPrefix(rest, d+"/") {
+				return root + "{,usr/}" + rest
+			}
+		}
+	}
+	return pattern
 }
 
 // escape quotes the characters AppArmor would read as pattern syntax.
