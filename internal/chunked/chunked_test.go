@@ -11,8 +11,10 @@ import (
 // recorder collects reported failures.
 type recorder struct{ msgs []string }
 
-func (r *recorder) Errorf(format string, args ...any) { r.msgs = append(r.msgs, fmt.Sprintf(format, args...)) }
-func (r *recorder) Helper()                           {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.msgs = append(r.msgs, fmt.Sprintf(format, args...))
+}
+func (r *recorder) Helper() {}
 
 func TestRead(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "x.star")
