@@ -2,6 +2,7 @@ package apparmor
 
 import (
 	"fmt"
+	"strings"
 
 	"confine/plan"
 )
@@ -22,9 +23,13 @@ func (c Config) Rules(p *plan.Program) ([]Rule, error) {
 		return nil, fmt.Errorf("apparmor: no program")
 	}
 	sh := shapes(p)
+	fresh := freshFilesystems(p)
 	var rules []Rule
 	for _, op := range p.Ops {
 		rs, err := c.opRules(op, sh)
+		if err == nil {
+			rs, err = c.collapse(op, rs, fresh)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("apparmor: %s: %s: %w", op.Where(), op, err)
 		}
@@ -120,4 +125,49 @@ func (c Config) opRules(op plan.Op, sh map[string]shape) ([]Rule, error) {
 		return []Rule{{Class: PivotRoot, Source: putOld, Target: target}}, nil
 	}
 	return nil, fmt.Errorf("no AppArmor rule for op kind %s", op.Kind)
+}
+
+// freshFilesystems returns the targets of the program's new filesystems
+// (tmpfs and the like) that nothing is bound or moved into. The launcher
+// made them itself and nothing of the host is reachable below them, so
+// what it creates inside them needs no rule per file.
+func freshFilesystems(p *plan.Program) []string {
+	var fresh []string
+	for _, op := range p.Ops {
+		if op.Kind != plan.Mount {
+			continue
+		}
+		covered := false
+		for _, other := range p.Ops {
+			if (other.Kind == plan.Bind || other.Kind == plan.Move) && strings.HasPrefix(other.Target, strings.TrimSuffix(op.Target, "/")+"/") {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			fresh = append(fresh, op.Target)
+		}
+	}
+	return fresh
+}
+
+// collapse replaces the file rules of an op that creates or removes a name
+// inside a fresh filesystem by one rule for everything below that
+// filesystem. NVIDIA's symlink farms are the case in point: their file
+// names carry the driver version, so rules per name would tie the policy
+// to one driver release.
+func (c Config) collapse(op plan.Op, rules []Rule, fresh []string) ([]Rule, error) {
+	if op.Kind != plan.Mkdir && op.Kind != plan.Rmdir && op.Kind != plan.Symlink {
+		return rules, nil
+	}
+	for _, t := range fresh {
+		if strings.HasPrefix(op.Target, strings.TrimSuffix(t, "/")+"/") {
+			dir, err := c.pattern(t, dirShape)
+			if err != nil {
+				return nil, err
+			}
+			return []Rule{{Class: File, Target: dir + "**", Perms: "rw"}}, nil
+		}
+	}
+	return rules, nil
 }

@@ -16,8 +16,12 @@ func TestRulesGolden(t *testing.T) {
 	p := loadProgram(t, "small.json")
 	var b strings.Builder
 	sh := shapes(p)
+	fresh := freshFilesystems(p)
 	for _, op := range p.Ops {
 		rules, err := smallConfig.opRules(op, sh)
+		if err == nil {
+			rules, err = smallConfig.collapse(op, rules, fresh)
+		}
 		if err != nil {
 			t.Fatalf("%s: %v", op, err)
 		}
