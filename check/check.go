@@ -72,7 +72,26 @@ type Finding struct {
 // String renders the finding the way confine check prints it:
 // "FILE:LINE: OP MESSAGE".
 func (f Finding) String() string {
-	return fmt.Sprintf("%s: %s %s", f.Op.Where(), f.Op.String(), f.Message)
+	return fmt.Sprintf("%s: %s %s", where(f.Op), f.Op.String(), f.Message)
+}
+
+// where renders an op's provenance for a finding: the innermost line of the
+// profile the user named, then the stdlib line that recorded the op when
+// that is elsewhere ("classic.star:40 > @stdlib//bootstrap.star:150"). A
+// profile that wraps its calls in a function gets the line inside it, not
+// the line that called the function.
+func where(op plan.Op) string {
+	origin := op.Origin()
+	inner := origin
+	for _, p := range op.Stack {
+		if p.File == origin.File {
+			inner = p
+		}
+	}
+	if inner == op.Pos {
+		return op.Pos.Short()
+	}
+	return inner.Short() + " > " + op.Pos.Short()
 }
 
 // Check runs every check over p and returns the findings in program order
@@ -108,7 +127,8 @@ func profileName(p *plan.Program) string {
 type checker struct {
 	ops      []plan.Op
 	m        *model
-	pivotAt  int // index of the first pivot_root, -1 before it
+	pivotAt  int    // index of the first pivot_root, -1 before it
+	oldRoot  string // where the old root is after the pivot, "" before
 	findings []Finding
 }
 

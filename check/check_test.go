@@ -159,6 +159,14 @@ func TestCheck(t *testing.T) {
 		name: "propagation change on known host mounts is fine",
 		ops:  join([]string{"mount --make-rslave /run", "mount --make-private /proc"}, bootstrap, tail),
 	}, {
+		name: "propagation changes on the host's side are not judged",
+		ops: join([]string{"mount --make-rshared /snap"}, bootstrap, tail,
+			[]string{"mount --make-rprivate /var/lib/snapd/hostfs/writable"}),
+	}, {
+		name: "propagation change after the pivot on a path the new root never mounted",
+		ops:  join(bootstrap, tail, []string{"mount --make-private /opt"}),
+		want: []finding{{PropagationUnmounted, 22, 0}},
+	}, {
 		name: "never pivots",
 		ops:  bootstrap,
 		want: []finding{{NoPivot, 0, 0}},

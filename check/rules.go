@@ -20,7 +20,7 @@ func (c *checker) checkHides(i int, l string) {
 		earlier := c.ops[mt.op]
 		c.add(Hidden, i, fmt.Sprintf(
 			"hides %s mounted at %s (%s); a mount on an ancestor covers every mount below it, so mount the ancestor first",
-			earlier.Target, earlier.Where(), earlier.String()), mt.op)
+			earlier.Target, where(earlier), earlier.String()), mt.op)
 	}
 }
 
@@ -77,6 +77,9 @@ func (c *checker) propagate(i int) {
 	l := loc(op.Target)
 	top := c.m.top(l)
 	if top == nil {
+		if !c.inBuiltTree(l) || isKnownHostMount(l) {
+			return // the host's own mount table: nothing to check it against
+		}
 		c.add(PropagationUnmounted, i, fmt.Sprintf(
 			"changes the propagation of %s, which nothing in the program mounted and which is not a mount point on every host (%s); the kernel answers EINVAL on a plain directory",
 			op.Target, strings.Join(knownHostMounts, " ")), -1)
@@ -104,7 +107,7 @@ func (c *checker) propagate(i int) {
 			earlier := c.ops[mt.op]
 			c.add(LostBidirectional, i, fmt.Sprintf(
 				"turns the bidirectional %s mounted at %s (%s) into a %s mount; mounts would no longer propagate both ways, so change the propagation of ancestors before making bidirectional mounts",
-				earlier.Target, earlier.Where(), earlier.String(), propName(to)), mt.op)
+				earlier.Target, where(earlier), earlier.String(), propName(to)), mt.op)
 		}
 		if to == propSlave && mt.prop != propShared && mt.prop != propUnknown {
 			// make-slave of a private or unbindable mount leaves it as it is.
@@ -118,6 +121,30 @@ func (c *checker) propagate(i int) {
 	if op.Recursive && to != propShared {
 		c.m.seals = append(c.m.seals, l)
 	}
+}
+
+// inBuiltTree reports whether l is in the tree the program builds: under
+// the scratch directory before the pivot, anywhere but the old root after
+// it. Only there does the program know (or should know) every mount point
+// it relies on; the host's side holds mounts the program never sees
+// (/writable on Ubuntu Core, a shared /snap), so propagation changes there
+// are not reported.
+func (c *checker) inBuiltTree(l string) bool {
+	if c.pivotAt < 0 {
+		return under(l, scratchLoc)
+	}
+	return c.oldRoot == "" || !under(l, c.oldRoot)
+}
+
+// isKnownHostMount reports whether l is one of knownHostMounts, which
+// exist on every host and, copied by an rbind, in the built tree too.
+func isKnownHostMount(l string) bool {
+	for _, k := range knownHostMounts {
+		if l == k {
+			return true
+		}
+	}
+	return false
 }
 
 func propName(p propagation) string {
@@ -138,7 +165,7 @@ func (c *checker) pivot(i int) {
 	op := c.ops[i]
 	if c.pivotAt >= 0 {
 		c.add(SecondPivot, i, fmt.Sprintf(
-			"is a second pivot_root (the first is at %s); the namespace has already switched roots", c.ops[c.pivotAt].Where()), c.pivotAt)
+			"is a second pivot_root (the first is at %s); the namespace has already switched roots", where(c.ops[c.pivotAt])), c.pivotAt)
 		return
 	}
 	c.pivotAt = i
@@ -167,6 +194,7 @@ func (c *checker) pivot(i int) {
 	}
 	if top != nil {
 		c.m.pivot(nr, po)
+		c.oldRoot = "/" + strings.TrimPrefix(strings.TrimPrefix(po, nr), "/")
 	}
 }
 
@@ -186,7 +214,7 @@ func (c *checker) checkScratchAfterPivot(i int) {
 		if p == plan.Scratch || strings.HasPrefix(p, plan.Scratch+"/") {
 			c.add(ScratchAfterPivot, i, fmt.Sprintf(
 				"names %s after pivot_root at %s; the scratch tree is now \"/\" (use the path without %s, or reach the old directory through the old root)",
-				p, c.ops[c.pivotAt].Where(), plan.Scratch), c.pivotAt)
+				p, where(c.ops[c.pivotAt]), plan.Scratch), c.pivotAt)
 			return
 		}
 	}
