@@ -15,6 +15,7 @@
 // that tests can check, without a kernel, that the concrete calls of a
 // program are allowed by the policy generated from it.
 //
-// It never touches the system: no files, no apparmor_parser (tests call
-// the parser to prove that the output is accepted).
+// Generating a policy touches nothing on the system. Parse runs the real
+// apparmor_parser (without loading anything into the kernel) so that tests
+// can prove the output is accepted.
 package apparmor

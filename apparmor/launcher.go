@@ -60,14 +60,6 @@ func launcherRules() []Rule {
 	mount([]string{"rw", "bind"}, "@{PROC}/@{pid}/ns/mnt", StateDir+"/ns/*.mnt")
 	// Discard: detach a preserved namespace.
 	rules = append(rules, Rule{Class: Umount, Target: StateDir + "/ns/*.mnt"})
-	// Private /tmp (snap-confine.md §2.6): a root-owned 0700 parent, a
-	// 0700 directory per snap and a 1777 tmp inside it, bound over /tmp
-	// and made private.
-	file("/tmp/snap-private-tmp/", "rw")
-	file("/tmp/snap-private-tmp/snap.*/", "rw")
-	file("/tmp/snap-private-tmp/snap.*/tmp/", "rw")
-	mount([]string{"rw", "bind"}, "/tmp/snap-private-tmp/snap.*/tmp/", "/tmp/")
-	mount([]string{"rw", "private"}, "", "/tmp/")
 	// The scratch directory: mkdtemp(3) before the program, rmdir after.
 	file(ScratchGlob+"/", "rw")
 	// Exec the snap's command after dropping privileges: under its own
