@@ -1,0 +1,200 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"confine/facts"
+	"confine/interp"
+	"confine/plan"
+)
+
+// shippedProfiles and stdlibFS are the profiles and the stdlib built into
+// confine. embedded.go (written with the profiles) assigns them from
+// confine/profiles and confine/stdlib; while they are nil, only
+// --profile PATH works and @stdlib loads fail with a clear error.
+var (
+	shippedProfiles fs.FS
+	stdlibFS        fs.FS
+)
+
+// profileFlags are the flags shared by every subcommand that evaluates a
+// profile (plan, check, simulate, explain, run, apparmor):
+//
+//	--profile NAME|PATH   a shipped profile's name, or a path to a .star file
+//	--fact KEY=VALUE      override one fact (repeatable)
+//	--facts-root DIR      gather facts as if DIR were /
+//	--snap NAME           the snap's name (facts.snap_name)
+//
+// Use it as:
+//
+//	var pf profileFlags
+//	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+//	pf.Register(fs, "demo")
+//	if err := fs.Parse(args); err != nil { return exitUsage }
+//	prog, err := pf.Program()
+//	if err != nil { return reportError(stderr, err) }
+//
+// Program gathers the facts once, applies the --fact overrides, picks the
+// profile (selectProfile when --profile is absent) and evaluates it.
+type profileFlags struct {
+	Profile   string
+	FactPairs []string
+	FactsRoot string
+	Snap      string
+}
+
+// Register adds the flags to fs; defaultSnap is --snap's default ("" to
+// leave facts.snap_name empty unless given; run sets it from its argument).
+func (p *profileFlags) Register(fs *flag.FlagSet, defaultSnap string) {
+	fs.StringVar(&p.Profile, "profile", "", "shipped profile `NAME` or PATH to a .star file (default: chosen from the host's facts)")
+	fs.Func("fact", "override a fact as `KEY=VALUE` (repeatable)", func(s string) error {
+		p.FactPairs = append(p.FactPairs, s)
+		return nil
+	})
+	fs.StringVar(&p.FactsRoot, "facts-root", "/", "gather facts as if `DIR` were /")
+	fs.StringVar(&p.Snap, "snap", defaultSnap, "snap `NAME` (facts.snap_name)")
+}
+
+// Facts gathers the host facts under --facts-root, then applies --snap and
+// the --fact overrides in order.
+func (p *profileFlags) Facts() (facts.Facts, error) {
+	root := p.FactsRoot
+	if root == "" {
+		root = "/"
+	}
+	f, err := facts.Gather(root)
+	if err != nil {
+		return f, err
+	}
+	if p.Snap != "" {
+		f.SnapName = p.Snap
+	}
+	for _, kv := range p.FactPairs {
+		if err := f.SetPair(kv); err != nil {
+			return f, fmt.Errorf("--fact: %w", err)
+		}
+	}
+	return f, nil
+}
+
+// Program gathers the facts and evaluates the chosen profile with them.
+func (p *profileFlags) Program() (*plan.Program, error) {
+	f, err := p.Facts()
+	if err != nil {
+		return nil, err
+	}
+	return p.ProgramWith(f)
+}
+
+// ProgramWith evaluates the chosen profile with facts f (for callers that
+// need the facts themselves too).
+func (p *profileFlags) ProgramWith(f facts.Facts) (*plan.Program, error) {
+	spec := p.Profile
+	if spec == "" {
+		spec = selectProfile(f)
+	}
+	return evalProfile(spec, f)
+}
+
+// selectProfile picks the shipped profile for a host, the rule both plan
+// and run use when --profile is absent:
+//
+//   - all-snap (Ubuntu Core) → "core";
+//   - snaps under /var/lib/snapd/snap, or a merged /usr → "merged-usr";
+//   - classic with a base snap → "classic";
+//   - no snapd or base at all → "default" (the host's root as the base).
+func selectProfile(f facts.Facts) string {
+	switch {
+	case !f.Classic:
+		return "core"
+	case f.BaseDir != "" && (f.SnapMountDir == facts.SnapMountDirAlt || f.MergedUsr):
+		return "merged-usr"
+	case f.BaseDir != "":
+		return "classic"
+	}
+	return "default"
+}
+
+// isProfilePath reports whether --profile names a file rather than a
+// shipped profile.
+func isProfilePath(spec string) bool {
+	return strings.ContainsRune(spec, os.PathSeparator) || strings.Contains(spec, "/") || strings.HasSuffix(spec, ".star")
+}
+
+// evalProfile evaluates a profile named by spec (a shipped name or a
+// path) with facts f. A path's siblings are loadable; nothing else of its
+// directory is read.
+func evalProfile(spec string, f facts.Facts) (*plan.Program, error) {
+	cfg := interp.Config{Stdlib: stdlibFS, Facts: f, Name: spec}
+	if isProfilePath(spec) {
+		abs, err := filepath.Abs(spec)
+		if err != nil {
+			return nil, fmt.Errorf("profile %s: %w", spec, err)
+		}
+		fi, err := os.Stat(abs)
+		if err != nil {
+			return nil, fmt.Errorf("profile %s: %w", spec, errors.Unwrap(err))
+		}
+		if fi.IsDir() {
+			return nil, fmt.Errorf("profile %s: is a directory", spec)
+		}
+		cfg.Profile = os.DirFS(filepath.Dir(abs))
+		cfg.File = filepath.Base(abs)
+	} else {
+		names := shippedNames()
+		if !contains(names, spec) {
+			if len(names) == 0 {
+				return nil, fmt.Errorf("profile %s: no profiles are built into this confine; use --profile PATH", spec)
+			}
+			return nil, fmt.Errorf("profile %s: no such shipped profile (have %s; or give a PATH to a .star file)", spec, strings.Join(names, ", "))
+		}
+		cfg.Profile = shippedProfiles
+		cfg.File = spec + ".star"
+	}
+	return interp.Eval(cfg)
+}
+
+// shippedNames lists the shipped profiles, *_test.star files left out.
+func shippedNames() []string {
+	if shippedProfiles == nil {
+		return nil
+	}
+	files, _ := fs.Glob(shippedProfiles, "*.star")
+	var names []string
+	for _, file := range files {
+		if !strings.HasSuffix(file, "_test.star") {
+			names = append(names, strings.TrimSuffix(file, ".star"))
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// reportError prints err for the user, prefixed "confine: ", with the
+// Starlark backtrace of a profile error, and returns exitUsage: profile
+// and fact errors are usage errors (exit status 2).
+func reportError(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "confine: %v\n", err)
+	var ie *interp.Error
+	if errors.As(err, &ie) && ie.Backtrace != "" {
+		fmt.Fprintln(stderr, ie.Backtrace)
+	}
+	return exitUsage
+}
