@@ -1,0 +1,90 @@
+package launch
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+
+	"confine/plan"
+)
+
+// DefaultStateDir holds the locks and the preserved namespaces.
+const DefaultStateDir = "/run/confine"
+
+// StateDirEnv overrides DefaultStateDir. It exists for tests, which must
+// never touch the real /run.
+const StateDirEnv = "CONFINE_STATE_DIR"
+
+// Config is one launch.
+type Config struct {
+	// Snap names the snap; it names the lock and the preserved namespace.
+	Snap string
+	// Program is the frozen program that builds the namespace.
+	Program *plan.Program
+	// Command is the command to exec and its arguments; Command[0] is
+	// looked up in PATH inside the namespace.
+	Command []string
+	// User, when not empty, is the user name or numeric uid to run the
+	// command as.
+	User string
+	// StateDir is the state directory; empty means StateDirEnv or
+	// DefaultStateDir.
+	StateDir string
+	// Trace, when not nil, receives each op before it runs (CONFINE_DEBUG).
+	Trace io.Writer
+	// Env is the command's environment; nil means os.Environ().
+	Env []string
+	// ScratchPattern overrides plan.ScratchPattern, so that tests keep
+	// scratch directories out of the real /tmp.
+	ScratchPattern string
+}
+
+// UsageError is bad input from the user (exit status 2).
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// IsUsage reports whether err is a usage error.
+func IsUsage(err error) bool {
+	var u *UsageError
+	return errors.As(err, &u)
+}
+
+// snapName is what confine accepts as a snap (instance) name: it becomes
+// a file name in root-owned directories, so it must not contain a slash.
+var snapName = regexp.MustCompile(`^[a-z0-9][a-z0-9_+.-]{0,63}$`)
+
+func checkSnap(name string) error {
+	if !snapName.MatchString(name) || name == "." || name == ".." {
+		return &UsageError{fmt.Sprintf("invalid snap name %q: want lowercase letters, digits and . _ + -", name)}
+	}
+	return nil
+}
+
+// paths are the files of one snap in the state directory.
+type paths struct {
+	state, lockDir, nsDir string
+	lock, mnt, info       string
+}
+
+func statePaths(stateDir, snap string) paths {
+	if stateDir == "" {
+		stateDir = os.Getenv(StateDirEnv)
+	}
+	if stateDir == "" {
+		stateDir = DefaultStateDir
+	}
+	lockDir := filepath.Join(stateDir, "lock")
+	nsDir := filepath.Join(stateDir, "ns")
+	return paths{
+		state:   stateDir,
+		lockDir: lockDir,
+		nsDir:   nsDir,
+		lock:    filepath.Join(lockDir, snap+".lock"),
+		mnt:     filepath.Join(nsDir, snap+".mnt"),
+		info:    filepath.Join(nsDir, snap+".info"),
+	}
+}

@@ -1,0 +1,142 @@
+package launch
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/moby/sys/mountinfo"
+	"golang.org/x/sys/unix"
+
+	"confine/plan"
+)
+
+// ensureDir makes dir (mode 0755, root-owned) unless it exists, and checks
+// that what is there is a root-owned directory, not a symlink.
+func ensureDir(dir string) error {
+	if err := unix.Mkdir(dir, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
+		return fmt.Errorf("cannot create %s: %w", dir, err)
+	}
+	var st unix.Stat_t
+	if err := unix.Lstat(dir, &st); err != nil {
+		return fmt.Errorf("cannot inspect %s: %w", dir, err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+		return fmt.Errorf("cannot use %s: not a directory", dir)
+	}
+	if st.Uid != 0 || st.Mode&0o022 != 0 {
+		return fmt.Errorf("cannot use %s: not owned by root or writable by others", dir)
+	}
+	return nil
+}
+
+// ensureState creates the state directories and makes the namespace
+// directory a private mount point, as snap-confine does for /run/snapd/ns:
+// preserved namespaces must neither propagate to other namespaces (where
+// they would pin them) nor receive mounts. It reads the calling thread's
+// mount table once.
+func ensureState(p paths) error {
+	for _, dir := range []string{p.state, p.lockDir, p.nsDir} {
+		if err := ensureDir(dir); err != nil {
+			return err
+		}
+	}
+	entry, err := mountAt(p.nsDir)
+	if err != nil {
+		return err
+	}
+	if entry == nil {
+		if err := unix.Mount(p.nsDir, p.nsDir, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return fmt.Errorf("cannot self-bind %s: %w", p.nsDir, err)
+		}
+		if entry, err = mountAt(p.nsDir); err != nil {
+			return err
+		}
+	}
+	if entry == nil || strings.Contains(entry.Optional, "shared:") {
+		if err := unix.Mount("none", p.nsDir, "", unix.MS_PRIVATE, ""); err != nil {
+			return fmt.Errorf("cannot make %s private: %w", p.nsDir, err)
+		}
+	}
+	return nil
+}
+
+// mountAt returns the topmost mount at dir in the calling thread's table.
+func mountAt(dir string) (*mountinfo.Info, error) {
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile("/proc/thread-self/mountinfo")
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the mount table: %w", err)
+	}
+	infos, err := mountinfo.GetMountsFromReader(bytes.NewReader(data), mountinfo.SingleEntryFilter(real))
+	if err != nil {
+		return nil, fmt.Errorf("cannot parse the mount table: %w", err)
+	}
+	if len(infos) == 0 {
+		return nil, nil
+	}
+	return infos[len(infos)-1], nil
+}
+
+// programHash identifies a program for the stale check: its canonical
+// text holds the facts and every op with its provenance.
+func programHash(prog *plan.Program) string {
+	sum := sha256.Sum256([]byte(prog.Text()))
+	return hex.EncodeToString(sum[:])
+}
+
+func infoText(prog *plan.Program) string {
+	return fmt.Sprintf("program-sha256=%s\nprofile=%s\n", programHash(prog), prog.Profile)
+}
+
+// writeInfo records what the preserved namespace was built from, through a
+// temporary file and rename so that a reader never sees half of it.
+func writeInfo(p paths, prog *plan.Program) error {
+	tmp := p.info + ".tmp"
+	os.Remove(tmp)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o644)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", p.info, err)
+	}
+	_, err = f.WriteString(infoText(prog))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, p.info)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("cannot write %s: %w", p.info, err)
+	}
+	return nil
+}
+
+// fresh reports whether the recorded info matches prog.
+func fresh(p paths, prog *plan.Program) bool {
+	data, err := os.ReadFile(p.info)
+	return err == nil && string(data) == infoText(prog)
+}
+
+// discardFiles detaches a preserved namespace and removes its files. It
+// must run in the original namespace, where the bind mount lives.
+func discardFiles(p paths) error {
+	err := unix.Unmount(p.mnt, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW)
+	if err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
+		return fmt.Errorf("cannot discard the namespace at %s: %w", p.mnt, err)
+	}
+	for _, f := range []string{p.info, p.mnt} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("cannot discard the namespace: %w", err)
+		}
+	}
+	return nil
+}
