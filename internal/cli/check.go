@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"confine/check"
+	"confine/facts"
+	"confine/hosts"
+)
+
+func init() {
+	register(command{name: "check", summary: "find ordering hazards in profiles' mount programs", run: runCheck})
+}
+
+// platformHosts says which shipped host fixtures each shipped profile is
+// checked on when confine check runs without --profile: a profile only
+// means something with the facts of its own platform (classic needs a
+// core snap, core an all-snap host), and the fixtures are those
+// platforms. default is for any host, so it is checked on this one.
+var platformHosts = map[string][]string{
+	"classic":    {"ubuntu-classic"},
+	"core":       {"ubuntu-core"},
+	"merged-usr": {"fedora", "arch"},
+	"default":    {hosts.Live},
+}
+
+// runCheck is confine check [--profile NAME|PATH]... [--fact KEY=VALUE]...
+// [--facts-root DIR] [--host NAME] [--snap NAME]: evaluate each profile and
+// print the checker's findings, one per line. Exit 1 when there are
+// findings, 2 when a profile cannot be evaluated, 0 otherwise.
+//
+// With --profile, the facts come from --host (a fixture, live or a
+// mountinfo file's machine) or else --facts-root; without it, every
+// shipped profile is checked on its platform's fixtures (platformHosts).
+// --fact overrides apply in both cases.
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	var pf profileFlags
+	var specs []string
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	// The shared flags, except that --profile may be repeated here.
+	fs.Func("fact", "override a fact as `KEY=VALUE` (repeatable)", func(s string) error {
+		pf.FactPairs = append(pf.FactPairs, s)
+		return nil
+	})
+	fs.StringVar(&pf.FactsRoot, "facts-root", "/", "gather facts as if `DIR` were /")
+	fs.StringVar(&pf.Snap, "snap", "demo", "snap `NAME` (facts.snap_name)")
+	fs.Func("profile", "shipped profile `NAME` or PATH to a .star file (repeatable; default: every shipped profile on its platform)", func(s string) error {
+		specs = append(specs, s)
+		return nil
+	})
+	host := fs.String("host", "", "take the facts from host `NAME` (a fixture, live, or a mountinfo file)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: confine check [--profile NAME|PATH]... [--fact KEY=VALUE]... [--facts-root DIR] [--host NAME] [--snap NAME]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "confine: check: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return exitUsage
+	}
+
+	type job struct{ spec, host string }
+	var jobs []job
+	if len(specs) == 0 {
+		names := shippedNames()
+		if len(names) == 0 {
+			fmt.Fprintln(stderr, "confine: check: no profiles are built into this confine; use --profile PATH")
+			return exitUsage
+		}
+		for _, name := range names {
+			on := platformHosts[name]
+			if *host != "" || len(on) == 0 {
+				on = []string{*host}
+			}
+			for _, h := range on {
+				jobs = append(jobs, job{name, h})
+			}
+		}
+	} else {
+		for _, spec := range specs {
+			jobs = append(jobs, job{spec, *host})
+		}
+	}
+
+	status := exitOK
+	cache := map[string]facts.Facts{}
+	for _, j := range jobs {
+		f, ok := cache[j.host]
+		if !ok {
+			var err error
+			if f, err = checkFacts(&pf, j.host); err != nil {
+				reportError(stderr, err)
+				return exitUsage
+			}
+			cache[j.host] = f
+		}
+		prog, err := evalProfile(j.spec, f)
+		if err != nil {
+			reportError(stderr, err)
+			status = exitUsage
+			continue
+		}
+		findings := check.Check(prog)
+		for _, finding := range findings {
+			fmt.Fprintln(stdout, finding)
+		}
+		where := ""
+		if j.host != "" {
+			where = " on " + j.host
+		}
+		switch {
+		case len(findings) > 0:
+			fmt.Fprintf(stderr, "confine: check: %s%s: %s\n", j.spec, where, plural(len(findings), "finding"))
+			if status == exitOK {
+				status = exitFindings
+			}
+		default:
+			fmt.Fprintf(stdout, "%s%s: no findings\n", j.spec, where)
+		}
+	}
+	return status
+}
+
+// checkFacts gathers the facts for one check: from host when named, else
+// from --facts-root; then --snap and the --fact overrides.
+func checkFacts(pf *profileFlags, host string) (facts.Facts, error) {
+	if host == "" {
+		return pf.Facts()
+	}
+	h, err := hosts.Load(host)
+	if err != nil {
+		return facts.Facts{}, err
+	}
+	f, err := h.Facts()
+	if err != nil {
+		return facts.Facts{}, err
+	}
+	if pf.Snap != "" {
+		f.SnapName = pf.Snap
+	}
+	for _, kv := range pf.FactPairs {
+		if err := f.SetPair(kv); err != nil {
+			return f, fmt.Errorf("--fact: %w", err)
+		}
+	}
+	return f, nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
