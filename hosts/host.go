@@ -176,6 +176,10 @@ func (h *Host) Facts() (facts.Facts, error) {
 	return facts.Gather(dir)
 }
 
+// Live reports whether the host's files are this machine's (the live
+// host and captured mountinfo files), read through a copy-on-write layer.
+func (h *Host) Live() bool { return h.live }
+
 // MountInfo renders the host's table as the kernel writes it.
 func (h *Host) MountInfo() string { return mountinfo.Format(h.Mounts) }
 
