@@ -74,6 +74,17 @@ func (x *executor) do(st step) ([]string, error) {
 			}
 		}
 		return nil, nil
+	case "touch":
+		fc, ok := p.proc.(FileCreator)
+		if !ok {
+			return nil, badStep("touch needs a Proc that implements kerneltest.FileCreator")
+		}
+		for _, a := range args {
+			if err := fc.CreateFile(p.path(a)); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
 	case "rmdir":
 		if len(args) != 1 {
 			return nil, badStep("rmdir takes one path")
@@ -128,9 +139,18 @@ func (x *executor) do(st step) ([]string, error) {
 	return nil, badStep("unknown command %q", st.args[0])
 }
 
-// path maps a script path to one the process can use.
+// FileCreator is implemented by a Proc that can create an empty regular
+// file. kernel.Syscalls has no such call, but the file-versus-directory
+// errnos (ENOTDIR, EINVAL for a move) need one; scenarios make it with
+// "touch".
+type FileCreator interface {
+	CreateFile(path string) error
+}
+
+// path maps a script path to one the process can use. "." stays as it is,
+// for pivot_root(".", ".") after chdir.
 func (p *process) path(name string) string {
-	if strings.HasPrefix(name, "/") {
+	if strings.HasPrefix(name, "/") || name == "." {
 		return name
 	}
 	return path.Join(p.base, name)

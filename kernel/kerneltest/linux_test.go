@@ -86,7 +86,9 @@ func (p *linuxProc) on(f func()) {
 
 // Unshare starts a thread in a copy of p's namespace, rooted where p is.
 func (p *linuxProc) Unshare() (kerneltest.Proc, error) {
-	nsPath := "/proc/self/ns/mnt"
+	// thread-self, not self: /proc/self/ns/mnt is the main thread's, and
+	// the main thread may be one of the locked threads.
+	nsPath := "/proc/thread-self/ns/mnt"
 	if p.tid != 0 {
 		nsPath = fmt.Sprintf("/proc/self/task/%d/ns/mnt", p.tid)
 	}
@@ -189,4 +191,17 @@ func (p *linuxProc) Mkdtemp(template string) (s string, err error) {
 func (p *linuxProc) Resolve(root, name string) (s string, release func(), err error) {
 	p.on(func() { s, release, err = p.Linux.Resolve(root, name) })
 	return s, release, err
+}
+
+// CreateFile makes an empty regular file, for kerneltest's "touch".
+func (p *linuxProc) CreateFile(path string) (err error) {
+	p.on(func() {
+		fd, e := unix.Open(path, unix.O_CREAT|unix.O_EXCL|unix.O_WRONLY|unix.O_CLOEXEC, 0o644)
+		if e != nil {
+			err = &os.PathError{Op: "create", Path: path, Err: e}
+			return
+		}
+		unix.Close(fd)
+	})
+	return err
 }
