@@ -1,0 +1,210 @@
+package fake
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/spf13/afero"
+	"golang.org/x/sys/unix"
+)
+
+// superblock is one filesystem instance (struct super_block): every mount
+// of it, whatever its root, sees the same files. Files live in an afero.Fs;
+// symbolic links, which afero's MemMapFs lacks (spf13/afero#258), live in
+// links, with an empty regular file in fs as a placeholder so that
+// directory listings and rmdir's emptiness check see them.
+type superblock struct {
+	fstype, source, opts string
+	ro                   bool
+	major, minor         int
+
+	fs   afero.Fs
+	base string // the dentry that fs's "/" stands for (seeded trees)
+
+	links  map[string]string
+	owners map[string][2]int
+	inos   map[string]uint64
+	ino    uint64
+
+	ns *Namespace // for nsfs: the dentry "/" names this namespace
+}
+
+// newSuperblock is sget()+fill_super for a virtual filesystem: a fresh,
+// empty tree and an anonymous device 0:N (get_anon_bdev()).
+func (k *Kernel) newSuperblock(fstype, source, opts string) *superblock {
+	sb := &superblock{fstype: fstype, source: source, opts: opts,
+		minor: k.anonDevs.get(), fs: afero.NewMemMapFs(), base: "/"}
+	sb.init()
+	return sb
+}
+
+func (sb *superblock) init() {
+	sb.links = map[string]string{}
+	sb.owners = map[string][2]int{}
+	sb.inos = map[string]uint64{}
+}
+
+// superOptions renders mountinfo field 11.
+func (sb *superblock) superOptions() string {
+	s := "rw"
+	if sb.ro {
+		s = "ro"
+	}
+	if sb.opts != "" {
+		s += "," + sb.opts
+	}
+	return s
+}
+
+// fsPath maps a dentry to a path in sb.fs; ok is false for dentries outside
+// the part of the filesystem the seed gave us.
+func (sb *superblock) fsPath(d string) (string, bool) {
+	if sb.base == "/" || sb.base == "" {
+		return d, true
+	}
+	if !isSubdir(d, sb.base) {
+		return "", false
+	}
+	return join(rel(sb.base, d)), true
+}
+
+// lstat reports the type and permission bits of dentry d; ok is false when
+// it does not exist.
+func (sb *superblock) lstat(d string) (mode fs.FileMode, ok bool) {
+	if _, isLink := sb.links[d]; isLink {
+		return fs.ModeSymlink | 0o777, true
+	}
+	p, ok := sb.fsPath(d)
+	if !ok {
+		return 0, false
+	}
+	var fi fs.FileInfo
+	var err error
+	if l, isL := sb.fs.(afero.Lstater); isL {
+		fi, _, err = l.LstatIfPossible(p)
+	} else {
+		fi, err = sb.fs.Stat(p)
+	}
+	if err != nil {
+		return 0, false
+	}
+	return fi.Mode(), true
+}
+
+// readlink returns the text of the symlink at d.
+func (sb *superblock) readlink(d string) (string, bool) {
+	if t, ok := sb.links[d]; ok {
+		return t, true
+	}
+	mode, ok := sb.lstat(d)
+	if !ok || mode&fs.ModeSymlink == 0 {
+		return "", false
+	}
+	if r, isR := sb.fs.(afero.LinkReader); isR {
+		p, _ := sb.fsPath(d)
+		t, err := r.ReadlinkIfPossible(p)
+		return t, err == nil
+	}
+	return "", false
+}
+
+// inode returns a stable inode number for d.
+func (sb *superblock) inode(d string) uint64 {
+	if n, ok := sb.inos[d]; ok {
+		return n
+	}
+	sb.ino++
+	sb.inos[d] = sb.ino
+	return sb.ino
+}
+
+// fileMode converts chmod(1) bits to an fs.FileMode.
+func fileMode(mode uint32) fs.FileMode {
+	m := fs.FileMode(mode & 0o777)
+	if mode&unix.S_ISUID != 0 {
+		m |= fs.ModeSetuid
+	}
+	if mode&unix.S_ISGID != 0 {
+		m |= fs.ModeSetgid
+	}
+	if mode&unix.S_ISVTX != 0 {
+		m |= fs.ModeSticky
+	}
+	return m
+}
+
+func (sb *superblock) mkdir(d string, mode uint32) error {
+	p, ok := sb.fsPath(d)
+	if !ok {
+		return unix.EROFS
+	}
+	if err := sb.fs.Mkdir(p, fileMode(mode)); err != nil {
+		return toErrno(err)
+	}
+	// MemMapFs keeps the mode as given; afero.OsFs applies the umask, as
+	// mkdir(2) does. Either way Chmod makes the sticky bit stick.
+	_ = sb.fs.Chmod(p, fs.ModeDir|fileMode(mode))
+	return nil
+}
+
+func (sb *superblock) createFile(d string) error {
+	p, ok := sb.fsPath(d)
+	if !ok {
+		return unix.EROFS
+	}
+	f, err := sb.fs.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return toErrno(err)
+	}
+	return f.Close()
+}
+
+func (sb *superblock) symlink(d, target string) error {
+	if err := sb.createFile(d); err != nil {
+		return err
+	}
+	sb.links[d] = target
+	return nil
+}
+
+// isEmptyDir reports whether the directory d has no entries.
+func (sb *superblock) isEmptyDir(d string) bool {
+	p, ok := sb.fsPath(d)
+	if !ok {
+		return true
+	}
+	names, err := afero.ReadDir(sb.fs, p)
+	return err == nil && len(names) == 0
+}
+
+func (sb *superblock) remove(d string) error {
+	p, ok := sb.fsPath(d)
+	if !ok {
+		return unix.EROFS
+	}
+	if err := sb.fs.Remove(p); err != nil {
+		return toErrno(err)
+	}
+	delete(sb.links, d)
+	delete(sb.owners, d)
+	delete(sb.inos, d)
+	return nil
+}
+
+// toErrno maps afero's errors to the errno the kernel would give.
+func toErrno(err error) unix.Errno {
+	var e unix.Errno
+	switch {
+	case errors.As(err, &e):
+		return e
+	case errors.Is(err, fs.ErrExist), strings.Contains(err.Error(), "already exists"):
+		return unix.EEXIST
+	case errors.Is(err, fs.ErrNotExist), strings.Contains(err.Error(), "not exist"):
+		return unix.ENOENT
+	case errors.Is(err, fs.ErrPermission):
+		return unix.EPERM
+	}
+	return unix.EIO
+}

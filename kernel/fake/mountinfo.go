@@ -1,0 +1,82 @@
+package fake
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"confine/mountinfo"
+)
+
+// Entries returns p's mountinfo as entries: the mounts of p's namespace
+// that are reachable from p's root, in creation order (the kernel walks the
+// namespace's mounts by their unique ID since 6.8), formatted the way
+// fs/proc_namespace.c show_mountinfo() does.
+func (p *Proc) Entries() []mountinfo.Entry {
+	var ms []*Mount
+	for _, m := range p.k.mounts {
+		if m.ns == p.ns {
+			ms = append(ms, m)
+		}
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].seq < ms[j].seq })
+	var out []mountinfo.Entry
+	for _, m := range ms {
+		point, ok := pathOf(loc{m, m.root}, p.root)
+		if !ok {
+			continue // seq_path_root() says SEQ_SKIP
+		}
+		parent := m.ID
+		if m.parent != nil {
+			parent = m.parent.ID
+		}
+		root := m.root
+		if m.sb.ns != nil {
+			root = strings.TrimPrefix(root, "/") // nsfs names have no slash
+		}
+		out = append(out, mountinfo.Entry{
+			ID: m.ID, Parent: parent, Major: m.sb.major, Minor: m.sb.minor,
+			Root: root, Point: point, Options: m.flags.String(),
+			Optional: p.optional(m),
+			FSType:   m.sb.fstype, Source: m.sb.source,
+			SuperOptions: m.sb.superOptions(),
+		})
+	}
+	return out
+}
+
+// optional renders field 7 as show_mountinfo() does: shared:N, master:N,
+// propagate_from:N when it differs from the master, unbindable.
+func (p *Proc) optional(m *Mount) []string {
+	var tags []string
+	if m.isShared() {
+		tags = append(tags, fmt.Sprintf("shared:%d", m.group))
+	}
+	if m.isSlave() {
+		master := m.master.group
+		tags = append(tags, fmt.Sprintf("master:%d", master))
+		if dom := p.dominatingID(m); dom != 0 && dom != master {
+			tags = append(tags, fmt.Sprintf("propagate_from:%d", dom))
+		}
+	}
+	if m.unbindable {
+		tags = append(tags, "unbindable")
+	}
+	return tags
+}
+
+// dominatingID is fs/pnode.c get_dominating_id(): the first group up m's
+// master chain that has a peer in p's namespace reachable from p's root
+// ("the closest dominant peer group under the process's root").
+func (p *Proc) dominatingID(m *Mount) int {
+	for g := m.master; g != nil; g = g.master {
+		for _, x := range ringOf(g) {
+			if x.ns == p.ns && isPathReachable(loc{x, x.root}, p.root) {
+				return x.group
+			}
+		}
+	}
+	return 0
+}
+
+func (p *Proc) mountinfoText() string { return mountinfo.Format(p.Entries()) }

@@ -1,0 +1,305 @@
+package fake
+
+import (
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"confine/kernel"
+
+	"golang.org/x/sys/unix"
+)
+
+// Proc is a process as far as mounts are concerned: its mount namespace,
+// root and working directory (struct fs_struct). It implements
+// kernel.Syscalls; every path is resolved as that process would resolve
+// it.
+type Proc struct {
+	k    *Kernel
+	pid  int
+	ns   *Namespace
+	root loc
+	cwd  loc
+}
+
+var _ kernel.Syscalls = (*Proc)(nil)
+
+func (k *Kernel) newProc(ns *Namespace, root loc) *Proc {
+	k.pids++
+	p := &Proc{k: k, pid: k.pids, ns: ns, root: root, cwd: root}
+	k.procs = append(k.procs, p)
+	return p
+}
+
+// Kernel returns the kernel the process runs on.
+func (p *Proc) Kernel() *Kernel { return p.k }
+
+// Pid returns the process's ID (1 for Init, then counting up).
+func (p *Proc) Pid() int { return p.pid }
+
+// Namespace returns the process's mount namespace.
+func (p *Proc) Namespace() *Namespace { return p.ns }
+
+// Fork returns a new process in the same namespace with the same root and
+// working directory (fork(2) without CLONE_NEWNS).
+func (p *Proc) Fork() *Proc {
+	c := p.k.newProc(p.ns, p.root)
+	c.cwd = p.cwd
+	return c
+}
+
+func (p *Proc) lookup(name string, flags walkFlags) (loc, error) {
+	return p.k.walk(p.root, p.cwd, name, flags)
+}
+
+// Mkdir is mkdir(2).
+func (p *Proc) Mkdir(name string, mode uint32) error {
+	if err := p.k.fault(fmt.Sprintf("mkdir(%q, %#o)", name, mode)); err != nil {
+		return errno("mkdir", name, asErrno(err))
+	}
+	dir, base, err := p.k.walkParent(p.root, p.cwd, name)
+	if err != nil {
+		return errno("mkdir", name, asErrno(err))
+	}
+	d := join(dir.d, base)
+	if _, ok := dir.m.sb.lstat(d); ok {
+		return errno("mkdir", name, unix.EEXIST)
+	}
+	if err := writable(dir); err != nil {
+		return errno("mkdir", name, asErrno(err))
+	}
+	if err := dir.m.sb.mkdir(d, mode); err != nil {
+		return errno("mkdir", name, asErrno(err))
+	}
+	return nil
+}
+
+// writable is mnt_want_write(): EROFS on a read-only mount or superblock.
+func writable(l loc) error {
+	if l.m.flags&mntReadonly != 0 || l.m.sb.ro {
+		return unix.EROFS
+	}
+	return nil
+}
+
+// Rmdir is rmdir(2). A dentry something is mounted on is busy, in any
+// namespace (d_mountpoint()).
+func (p *Proc) Rmdir(name string) error {
+	if err := p.k.fault(fmt.Sprintf("rmdir(%q)", name)); err != nil {
+		return errno("rmdir", name, asErrno(err))
+	}
+	dir, base, err := p.k.walkParent(p.root, p.cwd, name)
+	if err != nil {
+		if err == unix.EEXIST {
+			err = unix.EBUSY // rmdir("/")
+		}
+		return errno("rmdir", name, asErrno(err))
+	}
+	d := join(dir.d, base)
+	mode, ok := dir.m.sb.lstat(d)
+	switch {
+	case !ok:
+		return errno("rmdir", name, unix.ENOENT)
+	case !mode.IsDir():
+		return errno("rmdir", name, unix.ENOTDIR)
+	case p.k.isMountpoint(dir.m.sb, d):
+		return errno("rmdir", name, unix.EBUSY)
+	case !dir.m.sb.isEmptyDir(d):
+		return errno("rmdir", name, unix.ENOTEMPTY)
+	}
+	if err := writable(dir); err != nil {
+		return errno("rmdir", name, asErrno(err))
+	}
+	if err := dir.m.sb.remove(d); err != nil {
+		return errno("rmdir", name, asErrno(err))
+	}
+	return nil
+}
+
+// isMountpoint is d_mountpoint(): whether any mount, in any namespace, sits
+// on dentry d of sb, or is rooted there.
+func (k *Kernel) isMountpoint(sb *superblock, d string) bool {
+	for key := range k.childIndex {
+		if key.parent.sb == sb && key.dentry == d {
+			return true
+		}
+	}
+	return false
+}
+
+// Symlink is symlink(2).
+func (p *Proc) Symlink(target, linkpath string) error {
+	if err := p.k.fault(fmt.Sprintf("symlink(%q, %q)", target, linkpath)); err != nil {
+		return errno("symlink", linkpath, asErrno(err))
+	}
+	if target == "" {
+		return errno("symlink", linkpath, unix.ENOENT)
+	}
+	dir, base, err := p.k.walkParent(p.root, p.cwd, linkpath)
+	if err != nil {
+		return errno("symlink", linkpath, asErrno(err))
+	}
+	d := join(dir.d, base)
+	if _, ok := dir.m.sb.lstat(d); ok {
+		return errno("symlink", linkpath, unix.EEXIST)
+	}
+	if err := writable(dir); err != nil {
+		return errno("symlink", linkpath, asErrno(err))
+	}
+	if err := dir.m.sb.symlink(d, target); err != nil {
+		return errno("symlink", linkpath, asErrno(err))
+	}
+	return nil
+}
+
+// CreateFile creates an empty regular file (open(2) with O_CREAT|O_EXCL),
+// for tests and fixtures that need files to bind-mount.
+func (p *Proc) CreateFile(name string) error {
+	dir, base, err := p.k.walkParent(p.root, p.cwd, name)
+	if err != nil {
+		return errno("open", name, asErrno(err))
+	}
+	if err := writable(dir); err != nil {
+		return errno("open", name, asErrno(err))
+	}
+	if err := dir.m.sb.createFile(join(dir.d, base)); err != nil {
+		return errno("open", name, asErrno(err))
+	}
+	return nil
+}
+
+// Lstat is lstat(2): a final symlink is not followed, a final mountpoint
+// is crossed.
+func (p *Proc) Lstat(name string) (kernel.Stat, error) {
+	if err := p.k.fault(fmt.Sprintf("lstat(%q)", name)); err != nil {
+		return kernel.Stat{}, errno("lstat", name, asErrno(err))
+	}
+	l, err := p.lookup(name, 0)
+	if err != nil {
+		return kernel.Stat{}, errno("lstat", name, asErrno(err))
+	}
+	return statOf(l), nil
+}
+
+func statOf(l loc) kernel.Stat {
+	sb := l.m.sb
+	mode, _ := sb.lstat(l.d)
+	own := sb.owners[l.d]
+	return kernel.Stat{Mode: mode, UID: own[0], GID: own[1],
+		Dev: unix.Mkdev(uint32(sb.major), uint32(sb.minor)), Ino: sb.inode(l.d)}
+}
+
+// Readlink is readlink(2); EINVAL when the file is not a symlink.
+func (p *Proc) Readlink(name string) (string, error) {
+	if err := p.k.fault(fmt.Sprintf("readlink(%q)", name)); err != nil {
+		return "", errno("readlink", name, asErrno(err))
+	}
+	l, err := p.lookup(name, 0)
+	if err != nil {
+		return "", errno("readlink", name, asErrno(err))
+	}
+	t, ok := l.m.sb.readlink(l.d)
+	if !ok {
+		return "", errno("readlink", name, unix.EINVAL)
+	}
+	return t, nil
+}
+
+// Chdir is chdir(2).
+func (p *Proc) Chdir(name string) error {
+	if err := p.k.fault(fmt.Sprintf("chdir(%q)", name)); err != nil {
+		return errno("chdir", name, asErrno(err))
+	}
+	l, err := p.lookup(name, followFinal|mustBeDir)
+	if err != nil {
+		return errno("chdir", name, asErrno(err))
+	}
+	p.cwd = l
+	return nil
+}
+
+// Chown is lchown(2).
+func (p *Proc) Chown(name string, uid, gid int) error {
+	if err := p.k.fault(fmt.Sprintf("lchown(%q, %d, %d)", name, uid, gid)); err != nil {
+		return errno("lchown", name, asErrno(err))
+	}
+	l, err := p.lookup(name, 0)
+	if err != nil {
+		return errno("lchown", name, asErrno(err))
+	}
+	if err := writable(l); err != nil {
+		return errno("lchown", name, asErrno(err))
+	}
+	own := l.m.sb.owners[l.d]
+	if uid != -1 {
+		own[0] = uid
+	}
+	if gid != -1 {
+		own[1] = gid
+	}
+	l.m.sb.owners[l.d] = own
+	return nil
+}
+
+// Mkdtemp is mkdtemp(3). The fake replaces XXXXXX with a counter (000001,
+// 000002, …) so that simulated runs and their goldens are stable.
+func (p *Proc) Mkdtemp(template string) (string, error) {
+	if err := p.k.fault(fmt.Sprintf("mkdtemp(%q)", template)); err != nil {
+		return "", errno("mkdtemp", template, asErrno(err))
+	}
+	if !strings.HasSuffix(template, "XXXXXX") {
+		return "", errno("mkdtemp", template, unix.EINVAL)
+	}
+	prefix := strings.TrimSuffix(template, "XXXXXX")
+	for {
+		p.k.temps++
+		name := fmt.Sprintf("%s%06d", prefix, p.k.temps)
+		err := p.Mkdir(name, 0o700)
+		if err == nil {
+			return name, nil
+		}
+		if !isErrno(err, unix.EEXIST) {
+			return "", errno("mkdtemp", template, asErrno(err))
+		}
+	}
+}
+
+func isErrno(err error, e unix.Errno) bool {
+	pe, ok := err.(*fs.PathError)
+	return ok && pe.Err == e
+}
+
+// Resolve follows kernel.Syscalls: with root set, name is resolved as
+// openat2(RESOLVE_IN_ROOT) would ("/" and ".." stop at root, absolute
+// symlinks restart at root), and the result is the symlink-free path of the
+// file found, as this process names it.
+func (p *Proc) Resolve(root, name string) (string, func(), error) {
+	if err := p.k.fault(fmt.Sprintf("resolve(%q, %q)", root, name)); err != nil {
+		return "", nil, errno("resolve", name, asErrno(err))
+	}
+	r, c := p.root, p.cwd
+	if root != "" {
+		l, err := p.lookup(root, followFinal|mustBeDir)
+		if err != nil {
+			return "", nil, errno("resolve", root, asErrno(err))
+		}
+		r, c = l, l
+	}
+	l, err := p.k.walk(r, c, name, followFinal)
+	if err != nil {
+		return "", nil, errno("resolve", name, asErrno(err))
+	}
+	s, ok := pathOf(l, p.root)
+	if !ok {
+		return "", nil, errno("resolve", name, unix.EXDEV)
+	}
+	return s, func() {}, nil
+}
+
+// MountInfo renders /proc/self/mountinfo for this process.
+func (p *Proc) MountInfo() ([]byte, error) {
+	if err := p.k.fault("mountinfo()"); err != nil {
+		return nil, errno("open", "/proc/self/mountinfo", asErrno(err))
+	}
+	return []byte(p.mountinfoText()), nil
+}

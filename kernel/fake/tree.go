@@ -1,0 +1,162 @@
+package fake
+
+// Mount tree primitives: attaching a mount at a dentry of its parent,
+// detaching it, and putting a subtree into a namespace. They keep the
+// parent's children list and the mount hash (childIndex) in step, which
+// Check verifies.
+
+// childAt is __lookup_mnt(): the mount attached at dentry d of parent, if
+// any. Since "mnt: Tuck mounts under others instead of creating
+// shadow/side mounts" (4.11) there is at most one.
+func (k *Kernel) childAt(parent *Mount, d string) *Mount {
+	return k.childIndex[childKey{parent, d}]
+}
+
+// attach is attach_mnt()/commit_tree() for one mount: m goes on dentry d
+// of parent, at the tail of parent's children.
+func (k *Kernel) attach(m, parent *Mount, d string) {
+	m.parent, m.mountpoint = parent, d
+	parent.children = append(parent.children, m)
+	k.childIndex[childKey{parent, d}] = m
+}
+
+// detach is umount_mnt()/unhash_mnt(): m leaves its parent.
+func (k *Kernel) detach(m *Mount) {
+	p := m.parent
+	if p == nil {
+		return
+	}
+	for i, c := range p.children {
+		if c == m {
+			p.children = append(p.children[:i:i], p.children[i+1:]...)
+			break
+		}
+	}
+	key := childKey{p, m.mountpoint}
+	if k.childIndex[key] == m {
+		delete(k.childIndex, key)
+	}
+	m.parent, m.mountpoint = nil, ""
+}
+
+// commitSubtree puts m and everything below it into ns (commit_tree's
+// mnt_add_to_ns for each mount of the tree).
+func (k *Kernel) commitSubtree(m *Mount, ns *Namespace) {
+	for _, x := range m.subtree() {
+		if x.ns != ns {
+			if x.ns != nil {
+				x.ns.count--
+			}
+			x.ns = ns
+			ns.count++
+		}
+	}
+}
+
+// top is the topmost mount stacked on loc's dentry, followed the way path
+// lookup follows mounts (traverse_mounts(), lock_mount()).
+func (k *Kernel) down(l loc) loc {
+	for {
+		c := k.childAt(l.m, l.d)
+		if c == nil {
+			return l
+		}
+		l = loc{c, c.root}
+	}
+}
+
+// Peer groups.
+
+// setGroup gives m the peer group id (m must not be in one).
+func (k *Kernel) setGroup(m *Mount, id int) {
+	m.group = id
+	k.groupRefs[id]++
+}
+
+// newGroup is mnt_alloc_group_id(): a fresh, lowest-free group for m.
+func (k *Kernel) newGroup(m *Mount) {
+	k.setGroup(m, k.groupIDs.get())
+}
+
+// addPeerAfter puts m into old's group, right after old in the ring
+// (clone_mnt's list_add(&mnt->mnt_share, &old->mnt_share)).
+func (k *Kernel) addPeerAfter(m, old *Mount) {
+	if m.group != 0 {
+		k.leaveGroup(m)
+	}
+	k.setGroup(m, old.group)
+	m.peerPrev = old
+	m.peerNext = old.peerNext
+	old.peerNext.peerPrev = m
+	old.peerNext = m
+}
+
+// leaveGroup takes m out of its peer group; the group's ID is released
+// when its last member leaves (mnt_release_group_id()).
+func (k *Kernel) leaveGroup(m *Mount) {
+	if m.group == 0 {
+		return
+	}
+	m.peerPrev.peerNext = m.peerNext
+	m.peerNext.peerPrev = m.peerPrev
+	m.peerNext, m.peerPrev = m, m
+	k.groupRefs[m.group]--
+	if k.groupRefs[m.group] == 0 {
+		delete(k.groupRefs, m.group)
+		k.groupIDs.put(m.group)
+	}
+	m.group = 0
+}
+
+// ringOf returns the peers of m starting at m, in ring order.
+func ringOf(m *Mount) []*Mount {
+	out := []*Mount{m}
+	for n := m.peerNext; n != m; n = n.peerNext {
+		out = append(out, n)
+	}
+	return out
+}
+
+// Slave lists.
+
+// removeSlave takes m off its master's slave list (hlist_del_init).
+func removeSlave(m *Mount) {
+	if m.master == nil {
+		return
+	}
+	s := m.master.slaves
+	for i, x := range s {
+		if x == m {
+			m.master.slaves = append(s[:i:i], s[i+1:]...)
+			break
+		}
+	}
+	m.master = nil
+}
+
+// addSlaveHead makes m a slave of master, at the head of its list
+// (hlist_add_head(&mnt->mnt_slave, &master->mnt_slave_list)).
+func addSlaveHead(m, master *Mount) {
+	master.slaves = append([]*Mount{m}, master.slaves...)
+	m.master = master
+}
+
+// addSlaveAfter makes m a slave of old's master, right after old in the
+// list (clone_mnt's hlist_add_behind(&mnt->mnt_slave, &old->mnt_slave)).
+func addSlaveAfter(m, old *Mount) {
+	master := old.master
+	s := master.slaves
+	for i, x := range s {
+		if x == old {
+			out := make([]*Mount, 0, len(s)+1)
+			out = append(out, s[:i+1]...)
+			out = append(out, m)
+			out = append(out, s[i+1:]...)
+			master.slaves = out
+			m.master = master
+			return
+		}
+	}
+	master.slaves = append(master.slaves, m)
+	m.master = master
+}
