@@ -4,6 +4,10 @@ import (
 	"container/heap"
 	"io/fs"
 
+	"github.com/spf13/afero"
+
+	"confine/mountinfo"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -49,11 +53,12 @@ type childKey struct {
 	dentry string
 }
 
-// Option configures New.
+// Option configures New and FromMountinfo.
 type Option func(*config)
 
 type config struct {
 	rootFSType, rootSource string
+	files                  func(e mountinfo.Entry) afero.Fs
 }
 
 // WithRoot sets the filesystem type and source of the mount at "/"

@@ -31,7 +31,7 @@ func (p *Proc) Entries() []mountinfo.Entry {
 			parent = m.parent.ID
 		}
 		root := m.root
-		if m.sb.ns != nil {
+		if m.sb.fstype == "nsfs" {
 			root = strings.TrimPrefix(root, "/") // nsfs names have no slash
 		}
 		out = append(out, mountinfo.Entry{

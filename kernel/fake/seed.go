@@ -1,0 +1,269 @@
+package fake
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/afero"
+
+	"confine/mountinfo"
+)
+
+// WithFiles gives FromMountinfo the files of each superblock: it is called
+// once per superblock with the first table entry that names it (mounts with
+// the same major:minor share one superblock), and returns the tree as seen
+// at that entry's mount point, i.e. the directory e.Root of the filesystem.
+// For the live host that is afero.NewBasePathFs(hostFs, e.Point). Symbolic
+// links in the returned tree are honoured when it implements afero.Lstater
+// and afero.LinkReader (OsFs, BasePathFs and ReadOnlyFs over it,
+// CopyOnWriteFs do).
+func WithFiles(files func(e mountinfo.Entry) afero.Fs) Option {
+	return func(c *config) { c.files = files }
+}
+
+// FromMountinfo builds a kernel whose first namespace holds exactly the
+// mounts of table, a parsed /proc/self/mountinfo in the kernel's line
+// order, and whose Init process has the table's "/" as its root:
+//
+//   - mount IDs, parent IDs, device numbers, roots, per-mount and
+//     superblock options, fstype and source are kept, so MountInfo renders
+//     the table back unchanged;
+//   - shared:N puts the mount in peer group N; master:N makes it a slave of
+//     group N (a group with no member in the table, because it lives in
+//     another namespace, is represented by a detached mount);
+//     propagate_from is recomputed, not read; unbindable is kept;
+//   - the mount that the table's "/" sits on (its parent ID is not listed)
+//     becomes the hidden rootfs, with that ID;
+//   - the directory (or file) each mount sits on is created in its parent's
+//     files when missing; if those files are read-only, lookups of that
+//     mount point fail instead.
+//
+// Later lines may have smaller IDs than their parents (after a move or a
+// pivot_root); each is attached to its parent whatever the order.
+func FromMountinfo(table []mountinfo.Entry, opts ...Option) (*Kernel, error) {
+	var c config
+	for _, o := range opts {
+		o(&c)
+	}
+	if len(table) == 0 {
+		return nil, fmt.Errorf("mountinfo: empty table")
+	}
+	k := newKernel()
+	byID := map[int]int{}
+	for i, e := range table {
+		if _, dup := byID[e.ID]; dup {
+			return nil, fmt.Errorf("mountinfo: mount ID %d listed twice", e.ID)
+		}
+		byID[e.ID] = i
+	}
+	rootIdx := -1
+	for i, e := range table {
+		if _, ok := byID[e.Parent]; !ok || e.Parent == e.ID {
+			if e.Point != "/" {
+				return nil, fmt.Errorf("mountinfo: mount %d at %s: parent %d not in the table", e.ID, e.Point, e.Parent)
+			}
+			if rootIdx >= 0 {
+				return nil, fmt.Errorf("mountinfo: two mounts (%d, %d) without a listed parent", table[rootIdx].ID, e.ID)
+			}
+			rootIdx = i
+		}
+	}
+	if rootIdx < 0 {
+		return nil, fmt.Errorf("mountinfo: no mount at / without a listed parent")
+	}
+	for _, e := range table {
+		k.mountIDs.reserve(e.ID)
+		if e.Major == 0 {
+			k.anonDevs.reserve(e.Minor)
+		}
+	}
+	ns := k.newNamespace()
+	rootfsID := table[rootIdx].Parent
+	if rootfsID == table[rootIdx].ID || rootfsID <= 0 {
+		rootfsID = k.mountIDs.get()
+	} else {
+		k.mountIDs.reserve(rootfsID)
+	}
+	rootfs := &Mount{ID: rootfsID, root: "/", flags: mntRelatime, ns: ns}
+	rootfs.sb = k.newSuperblock("rootfs", "none", "")
+	rootfs.peerNext, rootfs.peerPrev = rootfs, rootfs
+	k.seq++
+	rootfs.seq = k.seq
+	k.mounts[rootfsID] = rootfs
+	ns.root = rootfs
+	ns.count++
+
+	sbs := map[[2]int]*superblock{}
+	mounts := make([]*Mount, len(table))
+	for i, e := range table {
+		key := [2]int{e.Major, e.Minor}
+		sb := sbs[key]
+		if sb == nil {
+			sb = seedSuperblock(e, c.files)
+			sbs[key] = sb
+		}
+		k.seq++
+		m := &Mount{ID: e.ID, seq: k.seq, sb: sb, root: join(e.Root), flags: parseMntFlags(e.Options)}
+		m.peerNext, m.peerPrev = m, m
+		k.mounts[m.ID] = m
+		mounts[i] = m
+	}
+	// Attach parents before children, whatever the table order.
+	attached := map[int]bool{}
+	var attachOne func(i int, depth int) error
+	attachOne = func(i int, depth int) error {
+		if attached[i] {
+			return nil
+		}
+		if depth > len(table) {
+			return fmt.Errorf("mountinfo: mount %d: its parents form a cycle", table[i].ID)
+		}
+		e, m := table[i], mounts[i]
+		if i == rootIdx {
+			k.attach(m, rootfs, "/")
+			attached[i] = true
+			return nil
+		}
+		pi := byID[e.Parent]
+		if err := attachOne(pi, depth+1); err != nil {
+			return err
+		}
+		pe, parent := table[pi], mounts[pi]
+		if !isSubdir(e.Point, pe.Point) {
+			return fmt.Errorf("mountinfo: mount %d at %s is not below its parent %d at %s", e.ID, e.Point, pe.ID, pe.Point)
+		}
+		d := join(parent.root, rel(pe.Point, e.Point))
+		if k.childAt(parent, d) != nil {
+			return fmt.Errorf("mountinfo: mounts %d and %d both sit on %s of mount %d", k.childAt(parent, d).ID, e.ID, e.Point, pe.ID)
+		}
+		makeMountpoint(parent.sb, d, m)
+		k.attach(m, parent, d)
+		attached[i] = true
+		return nil
+	}
+	for i := range table {
+		if err := attachOne(i, 0); err != nil {
+			return nil, err
+		}
+	}
+	k.commitSubtree(rootfs, ns)
+	if err := k.seedPropagation(table, mounts); err != nil {
+		return nil, err
+	}
+	root := mounts[rootIdx]
+	k.init = k.newProc(ns, loc{root, root.root})
+	if err := k.Check(); err != nil {
+		return nil, fmt.Errorf("mountinfo: %v", err)
+	}
+	return k, nil
+}
+
+// seedSuperblock makes the superblock first named by e.
+func seedSuperblock(e mountinfo.Entry, files func(mountinfo.Entry) afero.Fs) *superblock {
+	sb := &superblock{fstype: e.FSType, source: e.Source, major: e.Major, minor: e.Minor, base: "/"}
+	sb.init()
+	opts := strings.Split(e.SuperOptions, ",")
+	if len(opts) > 0 && (opts[0] == "ro" || opts[0] == "rw") {
+		sb.ro = opts[0] == "ro"
+		opts = opts[1:]
+	}
+	sb.opts = strings.Join(opts, ",")
+	if files != nil {
+		if fsys := files(e); fsys != nil {
+			sb.fs = fsys
+			sb.base = join(e.Root)
+		}
+	}
+	if sb.fs == nil {
+		sb.fs = afero.NewMemMapFs()
+		p, _ := sb.fsPath(join(e.Root))
+		_ = sb.fs.MkdirAll(p, 0o755)
+	}
+	return sb
+}
+
+// makeMountpoint creates dentry d in sb for child m to sit on: a directory,
+// or an empty file when m's root is not a directory. Errors (a read-only
+// tree) are ignored: the mount point then cannot be looked up, as on a
+// host whose files were not captured.
+func makeMountpoint(sb *superblock, d string, m *Mount) {
+	if _, ok := sb.lstat(d); ok {
+		return
+	}
+	p, ok := sb.fsPath(d)
+	if !ok {
+		return
+	}
+	if mode, ok := m.sb.lstat(m.root); ok && !mode.IsDir() {
+		_ = sb.fs.MkdirAll(parentOf(p), 0o755)
+		if f, err := sb.fs.OpenFile(p, os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			f.Close()
+		}
+		return
+	}
+	_ = sb.fs.MkdirAll(p, 0o755)
+}
+
+func parentOf(p string) string {
+	if i := strings.LastIndex(p, "/"); i > 0 {
+		return p[:i]
+	}
+	return "/"
+}
+
+// seedPropagation applies the optional fields of the table.
+func (k *Kernel) seedPropagation(table []mountinfo.Entry, mounts []*Mount) error {
+	first := map[int]*Mount{}
+	for i, e := range table {
+		m := mounts[i]
+		for _, tag := range e.Optional {
+			name, val, _ := strings.Cut(tag, ":")
+			switch name {
+			case "shared":
+				g, err := strconv.Atoi(val)
+				if err != nil || g <= 0 {
+					return fmt.Errorf("mountinfo: mount %d: bad tag %q", e.ID, tag)
+				}
+				if f := first[g]; f != nil {
+					k.addPeerAfter(m, f.peerPrev)
+				} else {
+					k.groupIDs.reserve(g)
+					k.setGroup(m, g)
+					first[g] = m
+				}
+			case "unbindable":
+				m.unbindable = true
+			}
+		}
+	}
+	for i, e := range table {
+		m := mounts[i]
+		for _, tag := range e.Optional {
+			name, val, _ := strings.Cut(tag, ":")
+			if name != "master" {
+				continue
+			}
+			g, err := strconv.Atoi(val)
+			if err != nil || g <= 0 {
+				return fmt.Errorf("mountinfo: mount %d: bad tag %q", e.ID, tag)
+			}
+			if g == m.group {
+				return fmt.Errorf("mountinfo: mount %d: slave of its own group %d", e.ID, g)
+			}
+			master := first[g]
+			if master == nil {
+				// The master group lives outside this namespace: stand it
+				// in with a detached mount of the same filesystem.
+				master = k.newMount(m.sb, m.root)
+				k.groupIDs.reserve(g)
+				k.setGroup(master, g)
+				first[g] = master
+			}
+			master.slaves = append(master.slaves, m)
+			m.master = master
+		}
+	}
+	return nil
+}

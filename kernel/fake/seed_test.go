@@ -1,0 +1,125 @@
+package fake
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/spf13/afero"
+
+	"confine/mountinfo"
+)
+
+// ubuntu is a trimmed classic Ubuntu host: rshared "/", a slave and an
+// unbindable mount, a master group that lives elsewhere, a bind of a file,
+// and a stacked pair.
+const ubuntu = `25 1 252:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw,errors=remount-ro
+26 25 0:5 / /dev rw,nosuid,relatime shared:2 - devtmpfs udev rw,size=4008920k,nr_inodes=1002230,mode=755,inode64
+27 26 0:26 / /dev/pts rw,nosuid,noexec,relatime shared:3 - devpts devpts rw,gid=5,mode=620,ptmxmode=000
+28 25 0:27 / /run rw,nosuid,nodev,noexec,relatime shared:5 - tmpfs tmpfs rw,size=812260k,mode=755,inode64
+29 25 0:22 / /sys rw,nosuid,nodev,noexec,relatime shared:6 - sysfs sysfs rw
+30 25 0:23 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw
+31 28 0:27 /snapd/ns /run/snapd/ns rw,nosuid,nodev,noexec,relatime - tmpfs tmpfs rw,size=812260k,mode=755,inode64
+32 31 0:4 mnt:[4026532290] /run/snapd/ns/lxd.mnt rw - nsfs nsfs rw
+33 25 7:1 / /snap/core22/1380 ro,nodev,relatime shared:7 - squashfs /dev/loop1 ro
+34 25 0:30 / /media rw,relatime master:99 - tmpfs media rw
+35 25 0:31 / /srv rw,relatime unbindable - tmpfs srv rw
+36 35 0:32 / /srv rw,relatime - tmpfs srv2 rw
+37 25 252:1 /etc/hostname /hostname rw,relatime shared:1 - ext4 /dev/vda1 rw,errors=remount-ro
+`
+
+func TestFromMountinfoRoundTrip(t *testing.T) {
+	table, err := mountinfo.Parse(strings.NewReader(ubuntu))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := FromMountinfo(table)
+	if err != nil {
+		t.Fatalf("FromMountinfo: %v", err)
+	}
+	got, _ := k.Init().MountInfo()
+	if string(got) != ubuntu {
+		t.Errorf("round trip:\ngot:\n%s\nwant:\n%s", got, ubuntu)
+	}
+	if err := k.Check(); err != nil {
+		t.Fatal(err)
+	}
+	// The seeded host works like any other: a mount under the rshared "/"
+	// gets a new group, /media receives nothing back, /srv is unbindable.
+	p := k.Init()
+	run(t, p, "mkdir /mnt", "tmpfs x /mnt")
+	if err := step(p, "bind /srv /mnt"); err != nil {
+		t.Errorf("bind of /srv (unbindable under a mount on top): %v, want the top mount bound", err)
+	}
+	if _, err := p.Lstat("/run/snapd/ns/lxd.mnt"); err != nil {
+		t.Errorf("Lstat of the namespace file: %v", err)
+	}
+}
+
+func TestFromMountinfoFiles(t *testing.T) {
+	host := afero.NewMemMapFs()
+	afero.WriteFile(host, "/etc/hostname", []byte("box\n"), 0o644)
+	host.MkdirAll("/usr/lib", 0o755)
+	table, err := mountinfo.Parse(strings.NewReader(ubuntu))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := func(e mountinfo.Entry) afero.Fs {
+		if e.FSType == "ext4" {
+			return afero.NewBasePathFs(host, e.Point)
+		}
+		return nil
+	}
+	k, err := FromMountinfo(table, WithFiles(files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := k.Init()
+	st, err := p.Lstat("/hostname")
+	if err != nil || st.IsDir() {
+		t.Fatalf("Lstat(/hostname) = %v, %v, want a file", st, err)
+	}
+	if _, err := p.Lstat("/usr/lib"); err != nil {
+		t.Errorf("Lstat(/usr/lib): %v", err)
+	}
+}
+
+func TestFromMountinfoErrors(t *testing.T) {
+	for _, test := range []struct{ name, table, want string }{
+		{"empty", "", "empty table"},
+		{"no root", "26 25 0:5 / /dev rw - devtmpfs udev rw\n", "not in the table"},
+		{"duplicate", "25 1 0:1 / / rw - ext4 a rw\n25 1 0:1 / / rw - ext4 a rw\n", "listed twice"},
+		{"cycle master", "25 1 0:1 / / rw shared:1 master:1 - ext4 a rw\n", "own group"},
+	} {
+		table, err := mountinfo.Parse(strings.NewReader(test.table))
+		if err != nil {
+			t.Fatalf("%s: Parse: %v", test.name, err)
+		}
+		_, err = FromMountinfo(table)
+		if err == nil || !strings.Contains(err.Error(), test.want) {
+			t.Errorf("%s: FromMountinfo error = %v, want one containing %q", test.name, err, test.want)
+		}
+	}
+}
+
+// TestFromMountinfoLive seeds from this machine's own table, which must
+// render back unchanged.
+func TestFromMountinfoLive(t *testing.T) {
+	f, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		t.Skipf("no /proc/self/mountinfo: %v", err)
+	}
+	defer f.Close()
+	table, err := mountinfo.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := FromMountinfo(table)
+	if err != nil {
+		t.Fatalf("FromMountinfo(live): %v", err)
+	}
+	got, _ := k.Init().MountInfo()
+	if want := mountinfo.Format(table); string(got) != want {
+		t.Errorf("round trip of the live table:\ngot:\n%s\nwant:\n%s", got, want)
+	}
+}
