@@ -15,7 +15,9 @@ import (
 const DefaultStateDir = "/run/confine"
 
 // StateDirEnv overrides DefaultStateDir. It exists for tests, which must
-// never touch the real /run.
+// never touch the real /run, and is honoured only when the real user is
+// root: a setuid launcher must not let its caller choose where root binds
+// namespaces.
 const StateDirEnv = "CONFINE_STATE_DIR"
 
 // Config is one launch.
@@ -71,7 +73,7 @@ type paths struct {
 }
 
 func statePaths(stateDir, snap string) paths {
-	if stateDir == "" {
+	if stateDir == "" && os.Getuid() == 0 {
 		stateDir = os.Getenv(StateDirEnv)
 	}
 	if stateDir == "" {

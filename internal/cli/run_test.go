@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"confine/internal/nstest"
+)
+
+// TestConfineHelper is not a test: the launch tests below re-run the test
+// binary through it as the confine command, since a successful
+// confine run replaces its process with the snap's command.
+func TestConfineHelper(t *testing.T) {
+	if os.Getenv("CONFINE_CLI_HELPER") != "1" {
+		t.Skip("helper process for TestRunDefaultProfile")
+	}
+	args := strings.Split(os.Getenv("CONFINE_CLI_ARGS"), "\x1f")
+	os.Exit(Main(args, os.Stdout, os.Stderr))
+}
+
+// confine runs the command line in a process of its own. The test binary
+// is reached through /proc/self/exe, since /tmp, where it lives, is covered
+// by a tmpfs in the test's namespace.
+func confine(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	c := exec.Command("/proc/self/exe", "-test.run=^TestConfineHelper$")
+	c.Env = append(os.Environ(), "CONFINE_CLI_HELPER=1", "CONFINE_CLI_ARGS="+strings.Join(args, "\x1f"))
+	out, err := c.CombinedOutput()
+	if err != nil {
+		if _, ok := err.(*exec.ExitError); !ok {
+			t.Fatal(err)
+		}
+	}
+	return string(out), c.ProcessState.ExitCode()
+}
+
+// TestRunDefaultProfile is the README's first command, confine run demo --
+// findmnt, with the profile chosen from this machine's facts, in a
+// throwaway namespace whose /run, /tmp and /var/lib are fresh tmpfs
+// mounts: the default profile creates /var/lib/snapd/hostfs and the
+// private /tmp on the host side, and none of it may reach this machine.
+func TestRunDefaultProfile(t *testing.T) {
+	if nstest.Reexec(t) {
+		return
+	}
+	for _, dir := range []string{"/run", "/tmp", "/var/lib"} {
+		if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "mode=0755"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := exec.LookPath("findmnt"); err != nil {
+		t.Fatalf("findmnt (util-linux) is needed: %v", err)
+	}
+	out, code := confine(t, "run", "demo", "--", "findmnt")
+	if code != 0 || !strings.Contains(out, "/var/lib/snapd/hostfs") {
+		t.Fatalf("confine run demo -- findmnt: exit status %d, want 0 and the snap's table:\n%s", code, out)
+	}
+	first, _ := confine(t, "run", "demo", "--", "readlink", "/proc/self/ns/mnt")
+	second, code := confine(t, "run", "demo", "--", "readlink", "/proc/self/ns/mnt")
+	if code != 0 || first != second || !strings.HasPrefix(first, "mnt:[") {
+		t.Errorf("two launches: got %q and %q (exit %d), want the same namespace", first, second, code)
+	}
+	if _, code := confine(t, "run", "demo", "--", "sh", "-c", "exit 7"); code != 7 {
+		t.Errorf("the command's own exit status: got %d, want 7", code)
+	}
+	if out, code := confine(t, "discard", "demo"); code != 0 {
+		t.Errorf("confine discard demo: exit status %d:\n%s", code, out)
+	}
+	if _, err := os.Lstat("/run/confine/ns/demo.mnt"); err == nil {
+		t.Errorf("confine discard left /run/confine/ns/demo.mnt")
+	}
+}
+
+func TestRunUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run"}, "missing SNAP"},
+		{[]string{"run", "demo"}, "missing CMD"},
+		{[]string{"run", "demo", "--"}, "missing CMD"},
+		{[]string{"discard"}, "usage: confine discard SNAP"},
+		{[]string{"discard", "a", "b"}, "usage: confine discard SNAP"},
+		{[]string{"discard", "../etc"}, `invalid snap name "../etc"`},
+	}
+	for _, tt := range tests {
+		var stdout, stderr strings.Builder
+		if got := Main(tt.args, &stdout, &stderr); got != exitUsage {
+			t.Errorf("confine %s: got exit status %d, want %d", strings.Join(tt.args, " "), got, exitUsage)
+		}
+		if !strings.Contains(stderr.String(), tt.want) {
+			t.Errorf("confine %s: got %q, want it to say %q", strings.Join(tt.args, " "), stderr.String(), tt.want)
+		}
+	}
+}
