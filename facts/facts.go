@@ -32,6 +32,9 @@ type Facts struct {
 	// so that a profile can replicate the base on a tmpfs root the way
 	// snap-confine does (Starlark cannot read directories).
 	BaseEntries []Entry `fact:"base_entries"`
+	// BasePaths lists which of BaseWatchedPaths the base has as a
+	// directory or a file (extra.go), for the /etc items taken from it.
+	BasePaths []string `fact:"base_paths"`
 	// RootEntries are the top-level entries of the host's /, for profiles
 	// that use the host itself as the base.
 	RootEntries []Entry `fact:"root_entries"`
@@ -140,6 +143,7 @@ func Gather(root string) (Facts, error) {
 		if f.BaseEntries, err = readEntries(rel(f.BaseDir)); err != nil {
 			return f, err
 		}
+		f.BasePaths = basePaths(rel, f.BaseDir)
 	}
 	if f.RootEntries, err = readEntries(root); err != nil {
 		return f, err

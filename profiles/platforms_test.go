@@ -16,6 +16,10 @@ import (
 var coreEntries = entries(
 	"bin/ boot/ dev/ etc/ home/ lib/ lib64/ media/ meta/ mnt/ opt/ proc/ root/ run/ sbin/ snap/ srv/ sys/ tmp/ usr/ var/ writable/")
 
+// coreEtc are the /etc items of the core snap that snap-confine may take
+// from the base.
+var coreEtc = []string{"/etc/alternatives", "/etc/apparmor", "/etc/apparmor.d", "/etc/nsswitch.conf", "/etc/ssl"}
+
 // entries parses "name/" (directory), "name@target" (symlink) and "name"
 // (regular file) words.
 func entries(spec string) []facts.Entry {
@@ -38,7 +42,7 @@ func entries(spec string) []facts.Entry {
 var platforms = map[string]facts.Facts{
 	"classic": {
 		Classic: true, SnapMountDir: "/snap", Base: "core", BaseDir: "/snap/core/current",
-		BaseEntries: coreEntries, Distro: "ubuntu", DistroVersion: "24.04", SnapName: "demo",
+		BaseEntries: coreEntries, BasePaths: coreEtc, Distro: "ubuntu", DistroVersion: "24.04", SnapName: "demo",
 		HostPaths: []string{"/etc/alternatives", "/etc/apparmor", "/etc/apparmor.d", "/etc/nsswitch.conf",
 			"/etc/ssl", "/home", "/lib/firmware", "/lib/modules", "/media", "/mnt", "/root", "/run/netns",
 			"/usr/src", "/var/lib/snapd/hostfs", "/var/log", "/var/snap"},
@@ -46,7 +50,7 @@ var platforms = map[string]facts.Facts{
 	},
 	"core": {
 		Classic: false, SnapMountDir: "/snap", Base: "core", BaseDir: "/snap/core/current",
-		BaseEntries: coreEntries, Distro: "ubuntu-core", DistroVersion: "16", SnapName: "demo",
+		BaseEntries: coreEntries, BasePaths: coreEtc, Distro: "ubuntu-core", DistroVersion: "16", SnapName: "demo",
 		HostPaths: []string{"/etc/alternatives", "/etc/apparmor", "/etc/apparmor.d", "/etc/nsswitch.conf",
 			"/etc/ssl", "/home", "/lib/firmware", "/lib/modules", "/media", "/mnt", "/root", "/run/netns",
 			"/var/lib/extrausers", "/var/lib/snapd/hostfs", "/var/log", "/var/snap", "/writable"},
@@ -54,7 +58,7 @@ var platforms = map[string]facts.Facts{
 	},
 	"merged-usr": {
 		Classic: true, MergedUsr: true, SnapMountDir: "/var/lib/snapd/snap", Base: "core",
-		BaseDir: "/var/lib/snapd/snap/core/current", BaseEntries: coreEntries,
+		BaseDir: "/var/lib/snapd/snap/core/current", BaseEntries: coreEntries, BasePaths: coreEtc,
 		Distro: "fedora", DistroVersion: "40", SnapName: "demo",
 		HostPaths: []string{"/etc/alternatives", "/etc/nsswitch.conf", "/etc/ssl", "/home", "/lib/firmware",
 			"/lib/modules", "/media", "/mnt", "/root", "/run/media", "/usr/src", "/var/log"},

@@ -34,7 +34,8 @@ S = scratch_dir()
 `
 
 func TestBootstrapFunctions(t *testing.T) {
-	base := facts.Facts{SnapName: "demo", HostPaths: []string{"/etc/alternatives", "/lib/modules", "/writable"}}
+	base := facts.Facts{SnapName: "demo", HostPaths: []string{"/etc/alternatives", "/etc/ssl", "/lib/modules", "/writable"},
+		BasePaths: []string{"/etc/alternatives", "/etc/nsswitch.conf"}}
 	for _, test := range []struct {
 		name, src string
 		facts     facts.Facts
@@ -81,7 +82,7 @@ func TestBootstrapFunctions(t *testing.T) {
 			"mkdir --mode=0755 $SCRATCH/usr\n" +
 			"mount --rbind /snap/core22/current/usr $SCRATCH/usr\n",
 	}, {
-		name: "/etc items from the base only where the host has them",
+		name: "/etc items from the base only where both the host and the base have them",
 		src:  `etc_from_base(S, "/snap/core/current", ETC_FROM_BASE)`,
 		want: "mount --bind /snap/core/current/etc/alternatives $SCRATCH/etc/alternatives\nmount --make-slave $SCRATCH/etc/alternatives\n",
 	}, {
@@ -97,7 +98,7 @@ func TestBootstrapFunctions(t *testing.T) {
 		t.Run(test.name, func(t *testing.T) {
 			f := test.facts
 			if f.SnapName == "" && f.HostPaths == nil {
-				f.SnapName, f.HostPaths = base.SnapName, base.HostPaths
+				f.SnapName, f.HostPaths, f.BasePaths = base.SnapName, base.HostPaths, base.BasePaths
 			}
 			got, err := run(t, load+test.src+"\n", f)
 			if err != nil {
