@@ -18,6 +18,10 @@ type Policy struct {
 	// Programs say what the rules were made from: each program's profile
 	// and facts (the ops themselves are not kept).
 	Programs []Source
+	// FactsNote, when set, replaces the per-program fact lists in the
+	// header (for policies made from many programs whose facts are
+	// documented elsewhere, such as the host fixtures).
+	FactsNote string
 	// Rules are deduplicated and sorted by class, then text.
 	Rules []Rule
 }
@@ -93,11 +97,13 @@ func (pol *Policy) Format(w io.Writer) error {
 	}
 	b.WriteString("#\n")
 	for _, s := range pol.Programs {
-		fmt.Fprintf(&b, "# program: profile %s", s.Profile)
-		if len(s.Facts) > 0 {
-			b.WriteString(", facts " + strings.Join(s.Facts, " "))
+		fmt.Fprintf(&b, "# program: %s\n", s.Profile)
+		if pol.FactsNote == "" {
+			writeWrapped(&b, "#   facts: ", "#     ", nonEmpty(s.Facts))
 		}
-		b.WriteString("\n")
+	}
+	if pol.FactsNote != "" {
+		writeWrapped(&b, "# facts: ", "#   ", strings.Fields(pol.FactsNote))
 	}
 	b.WriteString("\nabi <abi/3.0>,\n\n#include <tunables/global>\n\n")
 	fmt.Fprintf(&b, "profile %s %s flags=(attach_disconnected,mediate_deleted) {\n", ProfileName, Attachment)
@@ -119,4 +125,38 @@ func (pol *Policy) Text() string {
 	var b strings.Builder
 	pol.Format(&b)
 	return b.String()
+}
+
+// nonEmpty leaves out facts without a value ("nvidia.gl="), which say
+// nothing a reader needs.
+func nonEmpty(facts []string) []string {
+	var out []string
+	for _, f := range facts {
+		if !strings.HasSuffix(f, "=") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// writeWrapped writes words as comment lines of at most about 80
+// columns: the first line starts with first, the others with rest.
+func writeWrapped(b *strings.Builder, first, rest string, words []string) {
+	if len(words) == 0 {
+		return
+	}
+	line := first
+	n := 0
+	for _, w := range words {
+		if n > 0 && len(line)+1+len(w) > 80 {
+			b.WriteString(line + "\n")
+			line, n = rest, 0
+		}
+		if n > 0 {
+			line += " "
+		}
+		line += w
+		n++
+	}
+	b.WriteString(line + "\n")
 }
