@@ -138,7 +138,16 @@ func TestExecuteBootstrap(t *testing.T) {
 // failing wraps a kernel.Syscalls and fails its k-th mutating call with EIO.
 type failing struct {
 	kernel.Syscalls
-	k, n int
+	k, n  int
+	temps []string // directories Mkdtemp made
+}
+
+func (f *failing) Mkdtemp(template string) (string, error) {
+	dir, err := f.Syscalls.Mkdtemp(template)
+	if err == nil {
+		f.temps = append(f.temps, dir)
+	}
+	return dir, err
 }
 
 func (f *failing) fail() error {
@@ -189,8 +198,13 @@ func TestExecuteFaultEveryCall(t *testing.T) {
 		return
 	}
 	hostArea(t)
+	// Share everything, as systemd does on a real host, so that a mount
+	// the snap's namespace leaks by propagation shows in this table.
+	if err := unix.Mount("none", "/", "", unix.MS_REC|unix.MS_SHARED, ""); err != nil {
+		t.Fatal(err)
+	}
 	before := threadMounts(t)
-	prog := bootstrap()
+	prog := sharedBootstrap()
 	for k := 1; ; k++ {
 		sys := &failing{Syscalls: linux.Linux{}, k: k}
 		err := inNamespace(func() error {
@@ -202,6 +216,9 @@ func TestExecuteFaultEveryCall(t *testing.T) {
 				t.Fatalf("with no fault injected: %v", err)
 			}
 			t.Logf("failed each of %d calls in turn", k-1)
+			if after := threadMounts(t); after != before {
+				t.Errorf("after a successful run, this namespace's mount table changed:\n%s", after)
+			}
 			break
 		}
 		var opErr *executor.OpError
@@ -217,7 +234,7 @@ func TestExecuteFaultEveryCall(t *testing.T) {
 				os.Remove(d)
 			}
 		}
-		// Op 8 creates /tmp/host/base/mnt; once the run failed it must be gone.
+		// Op 9 creates /tmp/host/base/mnt; once the run failed it must be gone.
 		if _, err := os.Stat("/tmp/host/base/mnt"); err == nil && opErr.Index != len(prog.Ops)-1 {
 			t.Errorf("call %d failing (%s): /tmp/host/base/mnt left behind", k, opErr.Command)
 			os.Remove("/tmp/host/base/mnt")

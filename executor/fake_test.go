@@ -1,0 +1,107 @@
+package executor_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"confine/executor"
+	"confine/kernel/fake"
+	"confine/plan"
+)
+
+// fakeHost builds, on the fake kernel, the host that bootstrap() expects,
+// with "/" and /tmp shared as systemd leaves them, so that anything the
+// snap's namespace leaks by propagation shows up in the host's table.
+func fakeHost(t *testing.T) *fake.Proc {
+	t.Helper()
+	host := fake.New().Init()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []string{"/tmp", "/proc"} {
+		must(host.Mkdir(d, 0o755))
+	}
+	must(host.Mount("tmpfs", "/tmp", "tmpfs", 0, ""))
+	must(host.Mount("proc", "/proc", "proc", 0, ""))
+	for _, d := range []string{"/tmp/host", "/tmp/host/base", "/tmp/host/base/etc", "/tmp/host/base/media",
+		"/tmp/host/base/tmp", "/tmp/host/base/proc", "/tmp/host/base/var", "/tmp/host/base/var/lib",
+		"/tmp/host/base/var/lib/snapd", "/tmp/host/base/var/lib/snapd/hostfs", "/tmp/host/media"} {
+		must(host.Mkdir(d, 0o755))
+	}
+	must(host.Mount("none", "/", "", unix.MS_REC|unix.MS_SHARED, ""))
+	return host
+}
+
+// sharedBootstrap is bootstrap() after snap-confine's first step, which
+// makes the new namespace's "/" a peer of the host's.
+func sharedBootstrap() *plan.Program {
+	prog := bootstrap()
+	first := rec(op(plan.MakeShared, "", "/", 0))
+	prog.Ops = append([]plan.Op{first}, prog.Ops...)
+	return prog
+}
+
+func TestFakeExecuteLeavesHostAlone(t *testing.T) {
+	host := fakeHost(t)
+	before, _ := host.MountInfo()
+	snap, err := host.Unshare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := executor.Execute(sharedBootstrap(), snap, executor.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := host.MountInfo(); string(after) != string(before) {
+		t.Errorf("the host's table changed:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	if _, err := host.Lstat(res.Scratch); !errors.Is(err, unix.ENOENT) {
+		t.Errorf("scratch directory %s: got %v, want it removed", res.Scratch, err)
+	}
+	table, _ := snap.MountInfo()
+	if !strings.Contains(string(table), " /host/base / ") {
+		t.Errorf("the snap's root is not the base:\n%s", table)
+	}
+}
+
+func TestFakeExecuteFaultEveryCall(t *testing.T) {
+	prog := sharedBootstrap()
+	for k := 1; ; k++ {
+		host := fakeHost(t)
+		before, _ := host.MountInfo()
+		snap, err := host.Unshare()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sys := &failing{Syscalls: snap, k: k}
+		_, err = executor.Execute(prog, sys, executor.Options{})
+		if sys.n < k {
+			if err != nil {
+				t.Fatalf("with no fault injected: %v", err)
+			}
+			t.Logf("failed each of %d calls in turn", k-1)
+			return
+		}
+		var opErr *executor.OpError
+		if !errors.As(err, &opErr) || opErr.Errno != unix.EIO {
+			t.Fatalf("call %d failing: got %v, want an *OpError with EIO", k, err)
+		}
+		if after, _ := host.MountInfo(); string(after) != string(before) {
+			t.Errorf("call %d failing (%s): the host's table changed:\nbefore:\n%s\nafter:\n%s", k, opErr.Command, before, after)
+		}
+		for _, dir := range sys.temps {
+			if _, err := host.Lstat(dir); !errors.Is(err, unix.ENOENT) {
+				t.Errorf("call %d failing (%s): scratch directory %s left behind", k, opErr.Command, dir)
+			}
+		}
+		if _, err := host.Lstat("/tmp/host/base/mnt"); err == nil {
+			t.Errorf("call %d failing (%s): /tmp/host/base/mnt left behind", k, opErr.Command)
+		}
+	}
+}
