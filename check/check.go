@@ -57,7 +57,8 @@ const (
 )
 
 // Finding is one hazard. Op is the op that creates it; Other, when set, is
-// the earlier op it conflicts with.
+// the earlier op it conflicts with. A finding about the whole program
+// (NoPivot) has Index -1 and an Op that only carries the profile's name.
 type Finding struct {
 	Kind    Kind
 	Message string
@@ -72,6 +73,10 @@ type Finding struct {
 // String renders the finding the way confine check prints it:
 // "FILE:LINE: OP MESSAGE".
 func (f Finding) String() string {
+	if f.Index < 0 {
+		// A finding about the program as a whole (NoPivot) has no op.
+		return fmt.Sprintf("%s: %s", f.Op.Pos.File, f.Message)
+	}
 	return fmt.Sprintf("%s: %s %s", where(f.Op), f.Op.String(), f.Message)
 }
 

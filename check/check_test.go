@@ -204,3 +204,14 @@ func TestFindingString(t *testing.T) {
 		t.Errorf("got %q, want it to start with %q", got, want)
 	}
 }
+
+func TestNoPivotString(t *testing.T) {
+	fs := Check(program(t, bootstrap...))
+	if len(fs) != 1 {
+		t.Fatalf("got %d findings, want 1", len(fs))
+	}
+	got, want := fs[0].String(), "test.star: no pivot_root: the program never switches to the tree it built"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
