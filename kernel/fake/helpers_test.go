@@ -48,6 +48,8 @@ func step(p *Proc, cmd string) error {
 		return p.Unmount(arg(1), unix.MNT_DETACH)
 	case "pivot":
 		return p.PivotRoot(arg(1), arg(2))
+	case "remount-ro":
+		return p.Mount("", arg(1), "", unix.MS_REMOUNT|unix.MS_BIND|unix.MS_RDONLY, "")
 	case "chdir":
 		return p.Chdir(arg(1))
 	}
