@@ -10,7 +10,7 @@ import (
 // host builds a fake root from a compact description: "d PATH" makes a
 // directory, "f PATH CONTENT" a file (\n in CONTENT is a newline),
 // "l PATH TARGET" a symlink.
-func host(t *testing.T, spec ...string) string {
+func host(t testing.TB, spec ...string) string {
 	t.Helper()
 	root := t.TempDir()
 	for _, line := range spec {
