@@ -52,7 +52,13 @@ const (
 	ScratchAfterPivot Kind = "scratch-after-pivot"
 	// PropagationUnmounted: a propagation change on a path that nothing in
 	// the program mounted and that is not a known host mount; the kernel
-	// answers EINVAL unless the path happens to be a mount point.
+	// answers EINVAL unless the path happens to be a mount point. Only
+	// paths in the tree the program builds are judged (under $SCRATCH
+	// before the pivot, outside the old root after it): the host's side
+	// has mounts the program cannot know about. Submounts that an rbind
+	// copies from the host (/run/user/1000 under an rbind of /run) are
+	// unknown too, so a propagation change aimed at one of them is a false
+	// positive; profiles do not do that today.
 	PropagationUnmounted Kind = "propagation-not-mounted"
 )
 
