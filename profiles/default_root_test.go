@@ -8,8 +8,8 @@ import (
 
 	"confine/executor"
 	"confine/facts"
-	"confine/interp"
 	"confine/internal/nstest"
+	"confine/interp"
 	"confine/kernel/linux"
 	"confine/stdlib"
 )
