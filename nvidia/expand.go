@@ -44,8 +44,9 @@ type Options struct {
 // The method is snap-confine's, for the same reasons:
 //
 //   - Multiarch and Biarch libraries become a symlink farm: a tmpfs at
-//     LibDir/gl (nodev, noexec, mode 0755) holding one symlink per
-//     library into HostFS, then "mount -o remount,bind,ro,nodev,noexec".
+//     LibDir/gl (nodev, noexec, mode=755, the spelling mountinfo shows)
+//     holding one symlink per library into HostFS, then
+//     "mount -o remount,bind,ro,nodev,noexec".
 //     That is one mount per directory where per-file binds would add one
 //     mount (and one mountinfo line, and one more propagation target)
 //     per library, dozens of them on every launch; the links also let a
@@ -56,7 +57,9 @@ type Options struct {
 //   - Unlike snap-confine, the remount repeats nodev,noexec: a
 //     MS_REMOUNT|MS_BIND call sets the per-mount flags to exactly those
 //     given, so snapd's bare MS_RDONLY clears the noexec and nodev it
-//     had asked for on the tmpfs.
+//     had asked for on the tmpfs (seen on kernel 6.18: the mount goes
+//     from "rw,nodev,noexec,relatime" to "ro,relatime"; mount(8) hides
+//     this by re-adding the current flags itself).
 //   - The Ubuntu Legacy layout binds /usr/lib/nvidia-<major> (and the
 //     lib32 twin) on gl (gl32), then remounts it read-only, which
 //     snap-confine does not do but the farms get.
@@ -195,7 +198,7 @@ func (e *expander) farm(fact, farm string, items []string, withhold map[string]b
 	sort.Strings(names)
 	t := e.target(path.Join(LibDir, farm))
 	e.mkdir(path.Join(LibDir, farm))
-	e.ops = append(e.ops, plan.Op{Kind: plan.Mount, FSType: "tmpfs", Source: "none", Target: t, Options: "nodev,noexec,mode=0755"})
+	e.ops = append(e.ops, plan.Op{Kind: plan.Mount, FSType: "tmpfs", Source: "none", Target: t, Options: "nodev,noexec,mode=755"})
 	for _, name := range names {
 		if d, ok := strings.CutSuffix(name, "/"); ok {
 			e.ops = append(e.ops, plan.Op{Kind: plan.Mkdir, Target: t + "/" + d, Mode: 0o755})

@@ -179,7 +179,7 @@ func TestExpandOptions(t *testing.T) {
 	}
 	want := `mkdir --mode=0755 /new/var/lib/snapd/lib
 mkdir --mode=0755 /new/var/lib/snapd/lib/gl
-mount -t tmpfs -o nodev,noexec,mode=0755 none /new/var/lib/snapd/lib/gl
+mount -t tmpfs -o nodev,noexec,mode=755 none /new/var/lib/snapd/lib/gl
 ln -s /old/tmp/fixture/usr/lib/t/a.so /new/var/lib/snapd/lib/gl/a.so
 ln -s /old/tmp/fixture/usr/lib/t/a.so /new/var/lib/snapd/lib/gl/b.so
 ln -s a.so /new/var/lib/snapd/lib/gl/c.so
