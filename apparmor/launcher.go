@@ -4,7 +4,8 @@ package apparmor
 // does around the ops (reference: snap-confine.md §2.1 and §2.6, and the
 // matching parts of snap-confine's policy).
 
-// StateDir is where the launcher keeps its locks and preserved namespaces.
+// StateDir is where the launcher keeps its locks and preserved namespaces
+// (launch.DefaultStateDir; a test keeps the two equal).
 const StateDir = "/run/confine"
 
 // Attachment is the set of executables the generated profile confines.
@@ -20,12 +21,13 @@ const ProfileName = "confine"
 //     0700 directories while still root;
 //   - chown, fowner, fsetid: create root-owned directories with exact
 //     modes (sticky /tmp, 0000 hostfs) and fix their owner;
-//   - setuid, setgid: drop to the invoking user before exec;
-//   - sys_ptrace: open /proc/PID/ns/mnt of the launcher's own process
-//     from the capture helper.
+//   - setuid, setgid: drop to the invoking user before exec.
+//
+// No sys_ptrace: the capture helper is a thread of the launcher itself,
+// and a process may always read its own threads' namespace files.
 var capabilities = []string{
 	"chown", "dac_override", "dac_read_search", "fowner", "fsetid",
-	"setgid", "setuid", "sys_admin", "sys_chroot", "sys_ptrace",
+	"setgid", "setuid", "sys_admin", "sys_chroot",
 }
 
 // launcherRules are the rules every launch needs whatever the program.
@@ -40,13 +42,21 @@ func launcherRules() []Rule {
 	mount := func(options []string, source, target string) {
 		rules = append(rules, Rule{Class: Mount, Options: options, Source: source, Target: target})
 	}
-	// The launcher itself, and what it reads about its process.
+	// The launcher itself, and what it reads about its process and thread
+	// (/proc/thread-self is /proc/PID/task/TID).
 	file(Attachment, "mr")
-	file("@{PROC}/@{pid}/mountinfo", "r")
-	file("@{PROC}/@{pid}/ns/mnt", "r")
-	file("@{PROC}/sys/kernel/osrelease", "r")
 	file("/dev/null", "rw")
-	// State: per-snap locks (flock(2) needs k) and preserved namespaces.
+	file("@{PROC}/@{pid}/mountinfo", "r")
+	file("@{PROC}/@{pid}/task/@{tid}/mountinfo", "r")
+	file("@{PROC}/@{pid}/ns/mnt", "r")
+	file("@{PROC}/@{pid}/task/@{tid}/ns/mnt", "r")
+	file("@{PROC}/@{pid}/fd/", "r")
+	file("@{PROC}/sys/kernel/osrelease", "r")
+	// --user NAME: os/user reads the databases itself (no NSS modules).
+	file("/etc/passwd", "r")
+	file("/etc/group", "r")
+	// State: per-snap locks (flock(2) needs k), preserved namespaces and
+	// their .info files.
 	file(StateDir+"/", "rw")
 	file(StateDir+"/**", "rwk")
 	// The namespace directory is made a private mount point of its own so
@@ -54,10 +64,14 @@ func launcherRules() []Rule {
 	mount([]string{"rw", "bind"}, StateDir+"/ns/", StateDir+"/ns/")
 	mount([]string{"rw", "rbind"}, StateDir+"/ns/", StateDir+"/ns/")
 	mount([]string{"rw", "private"}, "", StateDir+"/ns/")
-	// Capture: bind the new namespace's nsfs file onto /run/confine/ns/SNAP.mnt
-	// from a helper left in the original namespace. The kernel names the
-	// source by its /proc path.
+	// Capture: a thread left in the original namespace binds the
+	// launching thread's nsfs file, /proc/PID/task/TID/ns/mnt, onto
+	// <state>/ns/SNAP.mnt. snap-confine's policy notes that AppArmor may
+	// name the source of this bind "/" rather than its /proc path, so both
+	// are allowed, and only onto *.mnt files in the namespace directory.
+	mount([]string{"rw", "bind"}, "@{PROC}/@{pid}/task/@{tid}/ns/mnt", StateDir+"/ns/*.mnt")
 	mount([]string{"rw", "bind"}, "@{PROC}/@{pid}/ns/mnt", StateDir+"/ns/*.mnt")
+	mount([]string{"rw", "bind"}, "/", StateDir+"/ns/*.mnt")
 	// Discard: detach a preserved namespace.
 	rules = append(rules, Rule{Class: Umount, Target: StateDir + "/ns/*.mnt"})
 	// The scratch directory: mkdtemp(3) before the program, rmdir after.

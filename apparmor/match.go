@@ -76,6 +76,7 @@ var optionFlags = map[string]uintptr{
 var variables = map[string]string{
 	"@{PROC}": "/proc/",
 	"@{pid}":  "{[1-9],[1-9][0-9]*}",
+	"@{tid}":  "{[1-9],[1-9][0-9]*}",
 }
 
 // Matcher answers whether a set of rules allows a request, the way the
