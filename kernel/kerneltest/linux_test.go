@@ -49,8 +49,16 @@ func newLinuxEnv(t *testing.T) kerneltest.Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		// Propagation can stack mounts on the scratch root itself (a
+		// mount on the root of a peer of it), so detach until nothing is
+		// mounted there; the first unmount must work.
 		if err := sys.Unmount(root, unix.MNT_DETACH); err != nil {
 			t.Errorf("cannot unmount the scratch area: %v", err)
+		}
+		for range 1000 {
+			if sys.Unmount(root, unix.MNT_DETACH) != nil {
+				break
+			}
 		}
 	})
 	if err := sys.Mount("none", root, "", unix.MS_PRIVATE, ""); err != nil {

@@ -1,0 +1,148 @@
+package kerneltest
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// DiffOptions bounds Differential.
+type DiffOptions struct {
+	Seed      uint64 // the sequences are a pure function of Seed
+	Sequences int    // how many random sequences
+	Ops       int    // steps per sequence
+}
+
+// Differential runs random sequences of mount operations over a small tree
+// on two sides (the real kernel and the fake) and compares, after every
+// step, the errno and the normalized table with per-mount options. On a
+// mismatch it minimizes the sequence (dropping steps while the two sides
+// still disagree) and reports the minimized script with both transcripts.
+func Differential(t *testing.T, opts DiffOptions, want, got NewEnv) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
+	found := 0
+	for i := 0; i < opts.Sequences; i++ {
+		seq := randomSequence(rng, opts.Ops)
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			mismatch := func(s []string) (bool, string, string) {
+				a, err := transcript(t, want, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := transcript(t, got, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return a != b, a, b
+			}
+			if bad, _, _ := mismatch(seq); !bad {
+				return
+			}
+			found++
+			small := minimize(seq, func(s []string) bool { bad, _, _ := mismatch(s); return bad })
+			_, a, b := mismatch(small)
+			t.Errorf("sides disagree; minimized from %d to %d steps:\n%s\nkernel (want):\n%s\nfake (got):\n%s",
+				len(seq), len(small), strings.Join(small, "\n"), a, b)
+		})
+	}
+}
+
+// paths are the places random steps act on: a few directories, nested.
+var paths = []string{"a", "b", "c", "a/1", "a/2", "b/1", "c/1", "a/1/1"}
+
+// randomSequence makes one script. It starts by creating the
+// directories; since a new mount hides what was under it, the directories
+// are often created again. Shared mounts are favoured, since propagation
+// is where the fake can go wrong.
+func randomSequence(rng *rand.Rand, n int) []string {
+	mkdirs := "mkdir " + strings.Join(paths, " ")
+	seq := []string{mkdirs}
+	pick := func() string { return paths[rng.IntN(len(paths))] }
+	// The scratch root itself may change propagation or be a bind source
+	// (so that mounts on a, b, c can propagate), but is never unmounted or
+	// moved: the Env must keep it.
+	pickOrRoot := func() string {
+		if rng.IntN(4) == 0 {
+			return "a/.." // the scratch root, once cleaned
+		}
+		return pick()
+	}
+	kinds := []string{"shared", "shared", "shared", "slave", "slave", "private", "unbindable"}
+	for i := 0; i < n; i++ {
+		var s string
+		switch r := rng.IntN(100); {
+		case r < 15:
+			s = mkdirs
+		case r < 30:
+			s = fmt.Sprintf("mount -t tmpfs t%d %s", i, pick())
+		case r < 45:
+			s = "mount --bind " + pickOrRoot() + " " + pick()
+		case r < 55:
+			s = "mount --rbind " + pickOrRoot() + " " + pick()
+		case r < 62:
+			s = "mount --move " + pick() + " " + pick()
+		case r < 90:
+			rec := ""
+			if rng.IntN(3) == 0 {
+				rec = "r"
+			}
+			s = "mount --make-" + rec + kinds[rng.IntN(len(kinds))] + " " + pickOrRoot()
+		case r < 96:
+			s = "umount " + pick()
+		default:
+			s = "umount -l " + pick()
+		}
+		seq = append(seq, s)
+	}
+	return seq
+}
+
+// transcript runs a script on a fresh Env and records every step's
+// outcome and the table after it. A failed step is recorded, not fatal.
+func transcript(t *testing.T, newEnv NewEnv, script []string) (string, error) {
+	x := newExecutor(newEnv(t))
+	var b strings.Builder
+	for _, line := range script {
+		st, err := parseStep(line)
+		if err != nil {
+			return "", err
+		}
+		_, err = x.do(st)
+		var bad *scriptError
+		if errors.As(err, &bad) {
+			return "", fmt.Errorf("%s: %v", line, err)
+		}
+		outcome := "ok"
+		if err != nil {
+			outcome = errnoName(err)
+		}
+		fmt.Fprintf(&b, "%s -> %s\n", line, outcome)
+		table, err := x.procs["main"].table(true)
+		if err != nil {
+			return "", err
+		}
+		for _, l := range table {
+			b.WriteString("  " + l + "\n")
+		}
+	}
+	return b.String(), nil
+}
+
+// minimize drops steps (one at a time, the first step with the mkdirs
+// excepted, until no single drop keeps the failure) while bad still holds.
+func minimize(seq []string, bad func([]string) bool) []string {
+	for changed := true; changed; {
+		changed = false
+		for i := len(seq) - 1; i >= 1; i-- {
+			try := append(append([]string(nil), seq[:i]...), seq[i+1:]...)
+			if bad(try) {
+				seq = try
+				changed = true
+			}
+		}
+	}
+	return seq
+}
