@@ -113,9 +113,10 @@ func Gather(root string) (Facts, error) {
 	} else if !fi.IsDir() {
 		return f, fmt.Errorf("facts: %s: not a directory", root)
 	}
-	rel := func(p string) string { return filepath.Join(root, filepath.FromSlash(p)) }
+	host := hostRoot(root)
+	rel, resolve := host.lpath, host.path
 
-	osr, err := readOSRelease(rel)
+	osr, err := readOSRelease(host)
 	if err != nil {
 		return f, err
 	}
@@ -134,13 +135,13 @@ func Gather(root string) (Facts, error) {
 	}
 	for _, base := range []string{"core", "ubuntu-core"} {
 		dir := path.Join(f.SnapMountDir, base, "current")
-		if fi, err := os.Stat(rel(dir)); err == nil && fi.IsDir() {
+		if fi, err := host.stat(dir); err == nil && fi.IsDir() {
 			f.Base, f.BaseDir = base, dir
 			break
 		}
 	}
 	if f.BaseDir != "" {
-		if f.BaseEntries, err = readEntries(rel(f.BaseDir)); err != nil {
+		if f.BaseEntries, err = readEntries(resolve(f.BaseDir)); err != nil {
 			return f, err
 		}
 		f.BasePaths = basePaths(rel, f.BaseDir)
@@ -149,7 +150,7 @@ func Gather(root string) (Facts, error) {
 		return f, err
 	}
 	for _, p := range WatchedPaths {
-		if _, err := os.Stat(rel(p)); err == nil {
+		if _, err := host.stat(p); err == nil {
 			f.HostPaths = append(f.HostPaths, p)
 		}
 	}

@@ -72,6 +72,15 @@ func TestGather(t *testing.T) {
 		spec: []string{"f /etc/os-release ID=arch", "l /lib /usr/lib", "l /snap /var/lib/snapd/snap", "d /var/lib/snapd/snap"},
 		want: []string{"merged_usr=true", "snap_mount_dir=/var/lib/snapd/snap", "distro=arch", "base="},
 	}, {
+		// Absolute symlinks resolve inside the root, as they would if
+		// the root were /, never on this machine.
+		name: "absolute symlinks stay in the root",
+		spec: []string{"f /usr/lib/os-release ID=posed", "l /etc/os-release /usr/lib/os-release",
+			"d /snap/core/7/bin", "l /snap/core/current /snap/core/7", "d /run/media", "l /media /run/media",
+			"l /home /../../../../../../home"},
+		want: []string{"distro=posed", "base_dir=/snap/core/current", "base_entries=bin:dir",
+			"host_paths=/media,/run/media"},
+	}, {
 		name: "no os-release",
 		spec: []string{"d /snap"},
 		want: []string{"distro=linux", "classic=true", "snap_mount_dir=/snap"},

@@ -3,9 +3,7 @@ package facts
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -21,9 +19,9 @@ const maxOSRelease = 64 << 10
 
 // readOSRelease reads /etc/os-release, falling back to /usr/lib/os-release
 // as os-release(5) prescribes. With neither, ID defaults to "linux".
-func readOSRelease(rel func(string) string) (osRelease, error) {
+func readOSRelease(host hostRoot) (osRelease, error) {
 	for _, p := range []string{"/etc/os-release", "/usr/lib/os-release"} {
-		data, err := readSmall(rel(p), maxOSRelease)
+		data, err := host.readFile(p, maxOSRelease)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -33,16 +31,6 @@ func readOSRelease(rel func(string) string) (osRelease, error) {
 		return parseOSRelease(string(data)), nil
 	}
 	return osRelease{ID: "linux"}, nil
-}
-
-// readSmall reads at most limit bytes of a file.
-func readSmall(name string, limit int64) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, limit))
 }
 
 // parseOSRelease parses the shell-like KEY=VALUE lines of os-release(5).
