@@ -15,7 +15,7 @@ import (
 // fakeHost builds, on the fake kernel, the host that bootstrap() expects,
 // with "/" and /tmp shared as systemd leaves them, so that anything the
 // snap's namespace leaks by propagation shows up in the host's table.
-func fakeHost(t *testing.T) *fake.Proc {
+func fakeHost(t testing.TB) *fake.Proc {
 	t.Helper()
 	host := fake.New().Init()
 	must := func(err error) {
@@ -102,6 +102,33 @@ func TestFakeExecuteFaultEveryCall(t *testing.T) {
 		}
 		if _, err := host.Lstat("/tmp/host/base/mnt"); err == nil {
 			t.Errorf("call %d failing (%s): /tmp/host/base/mnt left behind", k, opErr.Command)
+		}
+	}
+}
+
+// BenchmarkExecuteFake measures the executor's own cost on the fake
+// kernel (no system calls): resolution, lowering and bookkeeping for the
+// 16-op bootstrap.
+func BenchmarkExecuteFake(b *testing.B) {
+	prog := sharedBootstrap()
+	for b.Loop() {
+		b.StopTimer()
+		host := fakeHost(b)
+		snap, err := host.Unshare()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := executor.Execute(prog, snap, executor.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLower(b *testing.B) {
+	for b.Loop() {
+		for _, op := range allKinds {
+			executor.Lower(op)
 		}
 	}
 }
