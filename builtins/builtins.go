@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 
+	"confine/facts"
 	"confine/plan"
 
 	"go.starlark.net/starlark"
@@ -65,7 +66,22 @@ var registry = []struct {
 const (
 	programKey = "confine/builtins.program"
 	loadingKey = "confine/builtins.loading"
+	factsKey   = "confine/builtins.facts"
 )
+
+// SetFacts makes the host facts the profile is evaluated with available
+// to builtins that expand from them (nvidia), as Go values rather than
+// the Starlark value facts. interp.Eval calls it.
+func SetFacts(thread *starlark.Thread, f *facts.Facts) {
+	thread.SetLocal(factsKey, f)
+}
+
+// Facts returns the facts installed by SetFacts, or nil when none were
+// (a test thread, say).
+func Facts(thread *starlark.Thread) *facts.Facts {
+	f, _ := thread.Local(factsKey).(*facts.Facts)
+	return f
+}
 
 // SetProgram installs the program that builtins called on thread append to.
 func SetProgram(thread *starlark.Thread, p *plan.Program) {

@@ -51,6 +51,9 @@ type Config struct {
 	Print func(msg string)
 }
 
+// testHookPredeclared lets tests add builtins that probe the thread.
+var testHookPredeclared func(starlark.StringDict)
+
 // options is the strict dialect: the zero FileOptions.
 var options = &syntax.FileOptions{}
 
@@ -80,6 +83,9 @@ func Eval(cfg Config) (*plan.Program, error) {
 	predeclared := builtins.Predeclared()
 	predeclared["facts"] = factsValue
 	predeclared["struct"] = starlark.NewBuiltin("struct", starlarkstruct.Make)
+	if testHookPredeclared != nil {
+		testHookPredeclared(predeclared)
+	}
 
 	l := &loader{
 		profile:     cfg.Profile,
@@ -103,6 +109,8 @@ func Eval(cfg Config) (*plan.Program, error) {
 	}
 	thread.SetMaxExecutionSteps(maxSteps)
 	builtins.SetProgram(thread, prog)
+	f := cfg.Facts
+	builtins.SetFacts(thread, &f)
 
 	l.maxSteps = maxSteps
 	l.known = append(predeclared.Keys(), starlark.Universe.Keys()...)

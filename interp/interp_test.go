@@ -10,6 +10,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"confine/builtins"
 	"confine/facts"
 
 	"go.starlark.net/starlark"
@@ -226,5 +227,26 @@ func TestFactsValue(t *testing.T) {
 		if got.String() != test.want {
 			t.Errorf("%s = %s, want %s", test.expr, got, test.want)
 		}
+	}
+}
+
+func TestEvalSetsFacts(t *testing.T) {
+	var got *facts.Facts
+	testHookPredeclared = func(d starlark.StringDict) {
+		d["probe"] = starlark.NewBuiltin("probe", func(thread *starlark.Thread, _ *starlark.Builtin, _ starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+			got = builtins.Facts(thread)
+			return starlark.None, nil
+		})
+	}
+	defer func() { testHookPredeclared = nil }()
+	profile := fstest.MapFS{"p.star": {Data: []byte("probe()\nbind(\"/a\", \"/b\")\n")}}
+	if _, err := Eval(Config{Profile: profile, File: "p.star", Facts: testFacts()}); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.BaseDir != "/snap/core/current" {
+		t.Fatalf("builtins.Facts during Eval = %v, want the configured facts", got)
+	}
+	if builtins.Facts(&starlark.Thread{}) != nil {
+		t.Error("builtins.Facts on a bare thread is not nil")
 	}
 }
