@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"confine/facts"
+	"confine/hosts"
+	"confine/plan"
+	"confine/sim"
+)
+
+func init() {
+	register(command{name: "simulate", summary: "run a profile's program on the fake kernel and print the namespace", run: runSimulate})
+}
+
+// simFlags are the flags simulate and explain share: the profile flags
+// and the host to start the fake kernel from.
+type simFlags struct {
+	pf   profileFlags
+	host string
+}
+
+func (s *simFlags) register(fs *flag.FlagSet) {
+	s.pf.Register(fs, sim.DefaultSnap)
+	fs.StringVar(&s.host, "host", "", "start from host `NAME`: a fixture ("+joinNames(hosts.Fixtures())+"), live, or a captured mountinfo FILE (default: the profile's platform, else live)")
+}
+
+// load picks the host, gathers its facts (the host's own, not this
+// machine's, so that a fixture poses as its distribution), applies --snap
+// and --fact, and evaluates the profile.
+func (s *simFlags) load() (*hosts.Host, *plan.Program, error) {
+	name := s.host
+	if name == "" {
+		name = hosts.Live
+		if ps := platformHosts[s.pf.Profile]; len(ps) > 0 {
+			name = ps[0]
+		}
+	}
+	h, err := hosts.Load(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := hostFacts(&s.pf, h)
+	if err != nil {
+		return nil, nil, err
+	}
+	prog, err := s.pf.ProgramWith(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, prog, nil
+}
+
+// hostFacts gathers h's facts and applies --snap and --fact.
+func hostFacts(pf *profileFlags, h *hosts.Host) (facts.Facts, error) {
+	f, err := sim.Facts(h, nil)
+	if err != nil {
+		return f, err
+	}
+	if pf.Snap != "" {
+		f.SnapName = pf.Snap
+	}
+	for _, kv := range pf.FactPairs {
+		if err := f.SetPair(kv); err != nil {
+			return f, fmt.Errorf("--fact: %w", err)
+		}
+	}
+	return f, nil
+}
+
+// runSimulate is confine simulate [--profile …] [--fact …] [--host
+// NAME|live|FILE] [--format mountinfo|tree|json] [--side snap|host]: it
+// evaluates the profile, unshares the snap's namespace from the host's on
+// the fake kernel, runs every op (the snap's command is not run) and
+// prints one side's mount table. A failing op is reported on stderr with
+// its profile line and exits 1, after printing the table as the failure
+// left it.
+func runSimulate(args []string, stdout, stderr io.Writer) int {
+	var sf simFlags
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sf.register(fs)
+	format := fs.String("format", "mountinfo", "output `FORMAT`: mountinfo, tree or json")
+	sideName := fs.String("side", "snap", "which namespace to print: snap or host")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: confine simulate [--profile NAME|PATH] [--fact KEY=VALUE]... [--host NAME|live|FILE] [--format mountinfo|tree|json] [--side snap|host]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "confine: simulate: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	side, err := sim.ParseSide(*sideName)
+	if err != nil {
+		return reportError(stderr, fmt.Errorf("--side: %w", err))
+	}
+	if *format != "mountinfo" && *format != "tree" && *format != "json" {
+		return reportError(stderr, fmt.Errorf("--format %q: want mountinfo, tree or json", *format))
+	}
+	h, prog, err := sf.load()
+	if err != nil {
+		return reportError(stderr, err)
+	}
+	s, err := sim.Run(prog, h, sim.Options{})
+	if err != nil {
+		fmt.Fprintf(stderr, "confine: simulate: %v\n", err)
+		return exitFindings
+	}
+	var out []byte
+	switch *format {
+	case "mountinfo":
+		var text string
+		text, err = s.MountInfo(side)
+		out = []byte(text)
+	case "tree":
+		table, terr := s.Table(side)
+		err = terr
+		out = []byte(sim.Tree(table))
+	case "json":
+		out, err = s.JSON(side)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "confine: simulate: %v\n", err)
+		return exitFindings
+	}
+	stdout.Write(out)
+	if s.Err != nil {
+		fmt.Fprintf(stderr, "confine: simulate on %s: %v\n", h.Name, s.Err)
+		return exitFindings
+	}
+	return exitOK
+}
+
+func joinNames(names []string) string {
+	s := ""
+	for i, n := range names {
+		if i > 0 {
+			s += ", "
+		}
+		s += n
+	}
+	return s
+}
