@@ -54,11 +54,12 @@ const (
 	// the program mounted and that is not a known host mount; the kernel
 	// answers EINVAL unless the path happens to be a mount point. Only
 	// paths in the tree the program builds are judged (under $SCRATCH
-	// before the pivot, outside the old root after it): the host's side
-	// has mounts the program cannot know about. Submounts that an rbind
-	// copies from the host (/run/user/1000 under an rbind of /run) are
-	// unknown too, so a propagation change aimed at one of them is a false
-	// positive; profiles do not do that today.
+	// before the pivot, outside the old root after it), and only where the
+	// mount that contains the path is one whose whole content the program
+	// knows: a new filesystem or a plain bind. The host's side, and the
+	// inside of an rbind (which copies every submount of its source, such
+	// as /writable under an rbind of / on Ubuntu Core), hold mounts the
+	// program cannot see, so paths there are not judged.
 	PropagationUnmounted Kind = "propagation-not-mounted"
 )
 
@@ -166,6 +167,7 @@ func (c *checker) step(i int) {
 			c.checkLoop(i)
 		}
 		mt := c.attach(i, loc(op.Target), c.bindProp(loc(op.Source), loc(op.Target)))
+		mt.copies = op.Recursive
 		c.markBidirectional(i, mt)
 	case plan.Mount:
 		c.checkHides(i, loc(op.Target))

@@ -152,9 +152,14 @@ func TestCheck(t *testing.T) {
 		ops:  join(bootstrap, tail, []string{"pivot_root / /var/lib/snapd/hostfs"}),
 		want: []finding{{SecondPivot, 22, 8}},
 	}, {
-		name: "propagation change on something never mounted",
-		ops:  join(bootstrap, []string{"mount --make-rslave $SCRATCH/opt"}, tail),
+		name: "propagation change on something never mounted in a tmpfs root",
+		ops: join([]string{"mount --make-rshared /", "mount --bind $SCRATCH $SCRATCH",
+			"mount --make-unbindable $SCRATCH", "mount -t tmpfs -o mode=0755 none $SCRATCH",
+			"mkdir --mode=0755 $SCRATCH/opt", "mount --make-rslave $SCRATCH/opt", "mount --make-rslave $SCRATCH"}, tail),
 		want: []finding{{PropagationUnmounted, 6, 0}},
+	}, {
+		name: "propagation change inside an rbind copy is not judged",
+		ops:  join(bootstrap, []string{"mount --make-rslave $SCRATCH/opt"}, tail),
 	}, {
 		name: "propagation change on known host mounts is fine",
 		ops:  join([]string{"mount --make-rslave /run", "mount --make-private /proc"}, bootstrap, tail),
@@ -163,8 +168,8 @@ func TestCheck(t *testing.T) {
 		ops: join([]string{"mount --make-rshared /snap"}, bootstrap, tail,
 			[]string{"mount --make-rprivate /var/lib/snapd/hostfs/writable"}),
 	}, {
-		name: "propagation change after the pivot on a path the new root never mounted",
-		ops:  join(bootstrap, tail, []string{"mount --make-private /opt"}),
+		name: "propagation change after the pivot on a path of a plain bind",
+		ops:  join(bootstrap, tail, []string{"mount --make-private /tmp/x"}),
 		want: []finding{{PropagationUnmounted, 22, 0}},
 	}, {
 		name: "never pivots",

@@ -47,6 +47,10 @@ type mount struct {
 	prop  propagation // what the program has made of it
 	op    int         // index of the op that made it, -1 for an assumed host mount
 	bidir bool        // deliberately left shared inside an rslave'd tree (see markBidirectional)
+	// copies is set for an rbind and for an assumed host mount: the tree
+	// under it may hold submounts the program never sees (an rbind copies
+	// whatever its source has mounted below it).
+	copies bool
 	// hiddenBy is the later mount that covers this one (attached on an
 	// ancestor of its location), nil while it is visible. Hidden mounts
 	// are out of reach of propagation changes made through the new mount.
@@ -68,7 +72,7 @@ type model struct {
 func newModel() *model {
 	m := &model{stacks: map[string][]*mount{}}
 	for _, p := range knownHostMounts {
-		m.push(&mount{loc: p, prop: propUnknown, op: -1})
+		m.push(&mount{loc: p, prop: propUnknown, op: -1, copies: true})
 	}
 	return m
 }

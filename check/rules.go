@@ -80,6 +80,9 @@ func (c *checker) propagate(i int) {
 		if !c.inBuiltTree(l) || isKnownHostMount(l) {
 			return // the host's own mount table: nothing to check it against
 		}
+		if in := c.m.containing(l); in == nil || in.copies {
+			return // inside an rbind copy: a submount may be there
+		}
 		c.add(PropagationUnmounted, i, fmt.Sprintf(
 			"changes the propagation of %s, which nothing in the program mounted and which is not a mount point on every host (%s); the kernel answers EINVAL on a plain directory",
 			op.Target, strings.Join(knownHostMounts, " ")), -1)

@@ -94,6 +94,11 @@ func TestBootstrapFunctions(t *testing.T) {
 		name: "writable detached only where the host has it",
 		src:  `detach_writable()`,
 		want: "mount --make-rprivate /var/lib/snapd/hostfs/writable\numount --lazy --no-follow /var/lib/snapd/hostfs/writable\n",
+	}, {
+		name: "legacy mode detaches the new root's /writable too",
+		src:  `detach_writable(legacy = True)`,
+		want: "mount --make-rprivate /var/lib/snapd/hostfs/writable\numount --lazy --no-follow /var/lib/snapd/hostfs/writable\n" +
+			"mount --make-rprivate /writable\numount --lazy --no-follow /writable\n",
 	}} {
 		t.Run(test.name, func(t *testing.T) {
 			f := test.facts
