@@ -68,3 +68,13 @@ func condition(cond string) (bool, error) {
 	}
 	return false, fmt.Errorf("unknown condition %q", cond)
 }
+
+func TestCondition(t *testing.T) {
+	got, err := condition("root")
+	if err != nil || got != (os.Geteuid() == 0) {
+		t.Errorf("condition(root) = %v, %v, want %v, nil", got, err, os.Geteuid() == 0)
+	}
+	if _, err := condition("rooot"); err == nil {
+		t.Error("condition(rooot) = nil error, want an error")
+	}
+}
