@@ -141,6 +141,9 @@ func evalProfile(spec string, f facts.Facts) (*plan.Program, error) {
 		}
 		fi, err := os.Stat(abs)
 		if err != nil {
+			if name := strings.TrimSuffix(spec, ".star"); !strings.Contains(spec, "/") && contains(shippedNames(), name) {
+				return nil, fmt.Errorf("profile %s: %w (the shipped profile is --profile %s)", spec, errors.Unwrap(err), name)
+			}
 			return nil, fmt.Errorf("profile %s: %w", spec, errors.Unwrap(err))
 		}
 		if fi.IsDir() {
