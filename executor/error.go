@@ -22,6 +22,11 @@ type OpError struct {
 	Where   string     // the op's provenance, as plan.Op.Where renders it
 	Errno   unix.Errno // the kernel's errno; 0 when the failure was not a system call's
 	Err     error      // the underlying error (a *linux.Error on the real side)
+	// Leftovers are host paths of directories the program created that
+	// could not be removed from inside the namespace (they are mount
+	// points there), deepest first. The caller removes them (rmdir, so
+	// only while empty) from the original namespace, where they are not.
+	Leftovers []string
 }
 
 func (e *OpError) Error() string {
@@ -39,6 +44,11 @@ func newOpError(i int, op, substituted plan.Op, err error) *OpError {
 	e := &OpError{Index: i, Op: op, Command: substituted.String(), Where: op.Where(), Err: err}
 	errors.As(err, &e.Errno)
 	return e
+}
+
+func isErrno(err error, errno unix.Errno) bool {
+	var e unix.Errno
+	return errors.As(err, &e) && e == errno
 }
 
 // strerror renders an errno as strerror(3) does, with a capital letter, so

@@ -63,11 +63,22 @@ func Execute(prog *plan.Program, sys kernel.Syscalls, opts Options) (*Result, er
 			continue
 		}
 		if err != nil {
-			r.undo()
-			return nil, newOpError(i, op, sub, err)
+			leftovers := r.undo()
+			r.releaseCreated()
+			e := newOpError(i, op, sub, err)
+			e.Leftovers = leftovers
+			return nil, e
 		}
 	}
+	r.releaseCreated()
 	return res, nil
+}
+
+func (r *run) releaseCreated() {
+	for _, c := range r.created {
+		c.release()
+	}
+	r.created = nil
 }
 
 func usesScratch(prog *plan.Program) bool {
@@ -94,7 +105,17 @@ type run struct {
 	procChecked, procOK bool
 	// created lists the directories the program made, to remove them
 	// again if a later op fails.
-	created []place
+	created []createdDir
+}
+
+// createdDir is a directory the program made. Its parent stays open
+// (path names it through the held descriptor) until execution ends, so
+// that undo removes the very directory it made even when a later mount
+// has covered its name.
+type createdDir struct {
+	place
+	path    string // the name mkdir was given: resolved parent + "/" + base
+	release func()
 }
 
 // place is a path together with the root it is resolved in.
@@ -242,16 +263,16 @@ func (r *run) mkdir(target place, mode uint32) error {
 	if err != nil {
 		return err
 	}
-	defer release()
 	err = r.sys.Mkdir(dst, mode)
+	if err == nil {
+		r.created = append(r.created, createdDir{place: target, path: dst, release: release})
+		return nil
+	}
+	defer release()
 	if errors.Is(err, unix.EEXIST) {
 		if st, serr := r.sys.Lstat(dst); serr == nil && st.IsDir() {
 			return nil
 		}
-		return err
-	}
-	if err == nil {
-		r.created = append(r.created, target)
 	}
 	return err
 }

@@ -11,27 +11,59 @@ import (
 const maxStacked = 16
 
 // undo removes, best effort, what a failed execution made on the host's
-// file systems: the directories the program created (rmdir only removes
-// empty ones, so nothing that was there before can go) and the scratch
-// directory, whose mounts are first detached in this namespace. Mounts
-// elsewhere are left to the caller, which discards the namespace.
-func (r *run) undo() {
+// file systems, and returns the host paths it could not remove (see
+// OpError.Leftovers). Mounts other than the scratch directory's are left
+// to the caller, which discards the namespace.
+//
+// The order matters. Directories made inside the new root go first,
+// while the scratch tree that holds them is still there. Then the scratch
+// directory's mounts are detached and it is removed. Directories made at
+// host paths go last: a base that is an rbind of the host's "/" makes
+// them mount points inside the scratch tree until it is gone. rmdir only
+// removes empty directories, so nothing that was there before can go.
+func (r *run) undo() []string {
 	for i := len(r.created) - 1; i >= 0; i-- {
-		pl := r.created[i]
-		if r.pivoted && !pl.pivoted {
-			if pl.root == "" {
-				// The host's tree now hangs under put_old.
-				pl = place{root: "/", name: path.Join(r.putOld, pl.name), pivoted: true}
-			} else {
-				// The scratch tree is the new root.
-				pl = place{root: "/", name: pl.name, pivoted: true}
-			}
-		}
-		if dst, release, err := r.resolveParent(pl); err == nil {
-			r.sys.Rmdir(dst)
-			release()
+		if c := r.created[i]; c.root != "" || c.pivoted {
+			r.rmdir(c)
 		}
 	}
+	r.removeScratch()
+	var leftovers []string
+	for i := len(r.created) - 1; i >= 0; i-- {
+		if c := r.created[i]; c.root == "" && !c.pivoted {
+			if err := r.rmdir(c); err != nil && !isErrno(err, unix.ENOENT) {
+				leftovers = append(leftovers, c.name)
+			}
+		}
+	}
+	return leftovers
+}
+
+// rmdir removes a created directory through its held parent. Where that
+// name no longer works (the fake kernel names the parent by path, and a
+// new root without /proc has no /proc/self/fd), it tries where the
+// directory is after the pivot: the scratch tree is the new root and the
+// host's tree hangs under put_old.
+func (r *run) rmdir(c createdDir) error {
+	err := r.sys.Rmdir(c.path)
+	if err == nil || !r.pivoted || c.pivoted || !isErrno(err, unix.ENOENT) {
+		return err
+	}
+	moved := place{root: "/", name: c.name, pivoted: true}
+	if c.root == "" {
+		moved.name = path.Join(r.putOld, c.name)
+	}
+	dst, release, rerr := r.resolveParent(moved)
+	if rerr != nil {
+		return err
+	}
+	defer release()
+	return r.sys.Rmdir(dst)
+}
+
+// removeScratch detaches every mount stacked on the scratch directory and
+// removes it.
+func (r *run) removeScratch() {
 	if r.scratch == "" {
 		return
 	}
@@ -40,6 +72,13 @@ func (r *run) undo() {
 		dir = path.Join(r.putOld, r.scratch)
 	}
 	for range maxStacked {
+		// An rbind of a shared tree (the host's "/") holds peers of the
+		// host's mounts: unmounting it as it is would propagate the
+		// unmounts of its children to the host and take the host's /proc
+		// with them. Made private first, a layer's children go quietly;
+		// the layer itself still leaves its parent's peers, which is how
+		// the scratch self-bind's copy in the host's /tmp goes away too.
+		r.sys.Mount("none", dir, "", unix.MS_REC|unix.MS_PRIVATE, "")
 		if err := r.sys.Unmount(dir, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW); err != nil {
 			break
 		}

@@ -134,7 +134,20 @@ func create(cfg Config, p paths) error {
 	}
 	tracef(cfg, "created mount namespace, preserved at %s", p.mnt)
 	if _, err := executor.Execute(cfg.Program, linux.Linux{}, executor.Options{Trace: cfg.Trace, ScratchPattern: cfg.ScratchPattern}); err != nil {
-		if derr := c.do(func() error { return discardFiles(p) }); derr != nil {
+		var leftovers []string
+		var opErr *executor.OpError
+		if errors.As(err, &opErr) {
+			leftovers = opErr.Leftovers
+		}
+		derr := c.do(func() error {
+			// Directories that are mount points in the failed namespace
+			// are plain (and empty) ones here.
+			for _, dir := range leftovers {
+				unix.Rmdir(dir)
+			}
+			return discardFiles(p)
+		})
+		if derr != nil {
 			return fmt.Errorf("%w (and %v)", err, derr)
 		}
 		return err

@@ -1,0 +1,168 @@
+// Package shippedtest runs the shipped default profile through the
+// executor on the real kernel with a fault at every call. It is a package
+// of its own so that the executor's unit tests do not depend on the
+// interpreter and the profiles.
+package shippedtest
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"confine/executor"
+	"confine/facts"
+	"confine/internal/nstest"
+	"confine/interp"
+	"confine/kernel"
+	"confine/kernel/linux"
+	"confine/profiles"
+	"confine/stdlib"
+)
+
+// failing fails its k-th mutating call with EIO.
+type failing struct {
+	kernel.Syscalls
+	k, n int
+}
+
+func (f *failing) fail() error {
+	f.n++
+	if f.n == f.k {
+		return unix.EIO
+	}
+	return nil
+}
+
+func (f *failing) Mount(src, dst, fstype string, flags uintptr, data string) error {
+	if err := f.fail(); err != nil {
+		return err
+	}
+	return f.Syscalls.Mount(src, dst, fstype, flags, data)
+}
+
+func (f *failing) Unmount(target string, flags int) error {
+	if err := f.fail(); err != nil {
+		return err
+	}
+	return f.Syscalls.Unmount(target, flags)
+}
+
+func (f *failing) PivotRoot(newRoot, putOld string) error {
+	if err := f.fail(); err != nil {
+		return err
+	}
+	return f.Syscalls.PivotRoot(newRoot, putOld)
+}
+
+func (f *failing) Mkdir(path string, mode uint32) error {
+	if err := f.fail(); err != nil {
+		return err
+	}
+	return f.Syscalls.Mkdir(path, mode)
+}
+
+func (f *failing) Rmdir(path string) error {
+	if err := f.fail(); err != nil {
+		return err
+	}
+	return f.Syscalls.Rmdir(path)
+}
+
+// inNamespace runs f on a fresh locked thread in a new mount namespace
+// that dies with the thread.
+func inNamespace(f func() error) error {
+	ch := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
+			ch <- err
+			return
+		}
+		ch <- f()
+	}()
+	return <-ch
+}
+
+func mounts(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("/proc/thread-self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func entries(t *testing.T, dir string) []string {
+	names, err := filepath.Glob(dir + "/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+// TestDefaultProfileFaultEveryCall evaluates the default profile for this
+// machine and fails each of its calls in turn. /tmp, /var/lib and /run are
+// fresh tmpfs mounts (the profile creates directories there on the host
+// side) and "/" is shared, as systemd leaves it, so that leaks show.
+func TestDefaultProfileFaultEveryCall(t *testing.T) {
+	if nstest.Reexec(t) {
+		return
+	}
+	for _, dir := range []string{"/tmp", "/var/lib", "/run"} {
+		if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "mode=0755"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := unix.Mount("none", "/", "", unix.MS_REC|unix.MS_SHARED, ""); err != nil {
+		t.Fatal(err)
+	}
+	f, err := facts.Gather("/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.SnapName = "demo"
+	prog, err := interp.Eval(interp.Config{Profile: profiles.FS, File: "default.star", Name: "default", Stdlib: stdlib.FS, Facts: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := mounts(t)
+	for k := 1; ; k++ {
+		sys := &failing{Syscalls: linux.Linux{}, k: k}
+		err := inNamespace(func() error {
+			_, err := executor.Execute(prog, sys, executor.Options{})
+			return err
+		})
+		if sys.n < k {
+			if err != nil {
+				t.Fatalf("with no fault injected: %v", err)
+			}
+			t.Logf("failed each of %d calls of %d ops in turn", k-1, len(prog.Ops))
+			return
+		}
+		var opErr *executor.OpError
+		if !errors.As(err, &opErr) || opErr.Errno != unix.EIO {
+			t.Fatalf("call %d failing: got %v, want an *OpError with EIO", k, err)
+		}
+		// What launch does with the leftovers, from the original namespace.
+		for _, dir := range opErr.Leftovers {
+			if err := os.Remove(dir); err != nil {
+				t.Errorf("call %d failing (%s): leftover %s: %v", k, opErr.Command, dir, err)
+			}
+		}
+		if after := mounts(t); after != before {
+			t.Fatalf("call %d failing (%s): the host's table changed:\n%s", k, opErr.Command, after)
+		}
+		for _, dir := range []string{"/tmp", "/var/lib"} {
+			if left := entries(t, dir); len(left) != 0 {
+				t.Errorf("call %d failing (%s): left behind in %s: %v", k, opErr.Command, dir, left)
+				for _, p := range left {
+					os.RemoveAll(p)
+				}
+			}
+		}
+	}
+}
