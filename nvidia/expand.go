@@ -43,7 +43,7 @@ type Options struct {
 //
 // The method is snap-confine's, for the same reasons:
 //
-//   - Multiarch and Biarch libraries become a symlink farm: a tmpfs at
+//   - Multiarch, Biarch and Loader libraries become a symlink farm: a tmpfs at
 //     LibDir/gl (nodev, noexec, mode=755, the spelling mountinfo shows)
 //     holding one symlink per library into HostFS, then
 //     "mount -o remount,bind,ro,nodev,noexec".
@@ -103,7 +103,7 @@ func Expand(f Facts, o Options) ([]plan.Op, error) {
 		if err := e.bind(f.LegacyDir32, "gl32"); err != nil {
 			return nil, err
 		}
-	case Multiarch, Biarch, None:
+	case Multiarch, Biarch, Loader, None:
 		if f.LegacyDir != "" || f.LegacyDir32 != "" {
 			return nil, fmt.Errorf("fact nvidia.layout: layout %s takes no legacy_dir", f.Layout)
 		}
@@ -117,7 +117,7 @@ func Expand(f Facts, o Options) ([]plan.Op, error) {
 			return nil, err
 		}
 	default:
-		return nil, fmt.Errorf("fact nvidia.layout: got %q, want %s, %s, %s or %s", f.Layout, Multiarch, Legacy, Biarch, None)
+		return nil, fmt.Errorf("fact nvidia.layout: got %q, want %s, %s, %s, %s or %s", f.Layout, Multiarch, Legacy, Biarch, Loader, None)
 	}
 	if err := e.farm("vulkan", "vulkan", f.Vulkan, nil); err != nil {
 		return nil, err

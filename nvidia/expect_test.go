@@ -71,6 +71,13 @@ var expectations = []expectation{
 		"vulkan/icd.d/nvidia_icd.json": icd + "nvidia_icd.json",
 	}, []string{"gl", "gl32"}},
 	{"no-driver", "core", nil, []string{"gl", "vulkan", "glvnd"}},
+	{"loader-580.159.04", "core22", map[string]string{
+		"gl/libcuda.so.1":                   "/usr/local/nvidia/lib64/libcuda.so.580.159.04",
+		"gl/libcuda.so":                     "/usr/local/nvidia/lib64/libcuda.so.580.159.04",
+		"gl/libnvidia-ml.so.1":              "/usr/local/nvidia/lib64/libnvidia-ml.so.580.159.04",
+		"vulkan/icd.d/nvidia_icd.json":      "/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json",
+		"glvnd/egl_vendor.d/10_nvidia.json": "/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json",
+	}, []string{"gl32", "gl/libc.so.6"}},
 }
 
 // bootstrap returns the ops that surround the nvidia ops in a test

@@ -37,16 +37,16 @@ type Facts struct {
 	// trailing newline ("470.82", "440.33.01"); "" when the module is not
 	// loaded, in which case every other field is empty.
 	Version string `fact:"version"`
-	// Layout is Multiarch, Legacy, Biarch or None.
+	// Layout is Multiarch, Legacy, Biarch, Loader or None.
 	Layout string `fact:"layout"`
 	// LegacyDir and LegacyDir32 are the directories a Legacy layout binds
 	// to gl and gl32 ("" when absent).
 	LegacyDir   string `fact:"legacy_dir"`
 	LegacyDir32 string `fact:"legacy_dir32"`
-	// GL and GL32 are the libraries of a Multiarch or Biarch layout, in
-	// source order (a later entry with the same name replaces an earlier
-	// one, as snap-confine's "order is absolutely imperative" rule says),
-	// each encoded as Entry.String.
+	// GL and GL32 are the libraries of a Multiarch, Biarch or Loader
+	// layout, in source order (a later entry with the same name replaces
+	// an earlier one, as snap-confine's "order is absolutely imperative"
+	// rule says), each encoded as Entry.String.
 	GL   []string `fact:"gl"`
 	GL32 []string `fact:"gl32"`
 	// Vulkan are the Vulkan ICD files (/usr/share/vulkan/icd.d/*nvidia*.json).

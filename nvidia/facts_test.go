@@ -128,7 +128,7 @@ func TestExpandErrors(t *testing.T) {
 		edit func(*nvidia.Facts)
 		err  string
 	}{
-		{"unknown layout", func(f *nvidia.Facts) { f.Layout = "fancy" }, `fact nvidia.layout: got "fancy", want multiarch, legacy, biarch or none`},
+		{"unknown layout", func(f *nvidia.Facts) { f.Layout = "fancy" }, `fact nvidia.layout: got "fancy", want multiarch, legacy, biarch, loader or none`},
 		{"bad entry", func(f *nvidia.Facts) { f.GL = []string{"libcuda.so.1"} }, `fact nvidia.gl: entry "libcuda.so.1": got no '='`},
 		{"escaping name", func(f *nvidia.Facts) { f.GL32 = []string{"../../etc/passwd=/etc/passwd"} }, "fact nvidia.gl32: entry"},
 		{"legacy with gl", func(f *nvidia.Facts) { f.Layout = nvidia.Legacy; f.GL = []string{"a=/a"} }, "layout legacy takes legacy_dir"},

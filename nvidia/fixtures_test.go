@@ -122,6 +122,28 @@ var fixtures = []fixture{
 	}, jsons)},
 	{"mismatch-none", with(version("440.33.01"), multiarch(tri, "440.31"), jsons)},
 	{"no-driver", with(multiarch(tri, "440.33.01"), jsons)},
+	// A cloud GPU image (seen on an H200 machine running Ubuntu 24.04):
+	// the driver is mounted at /usr/local/nvidia and found through
+	// ld.so.conf.d; the Vulkan and EGL files are absolute symlinks into it.
+	{"loader-580.159.04", with(version("580.159.04"), map[string]string{
+		tri + "libc.so.6":                                           "",
+		"/etc/ld.so.conf":                                           "include /etc/ld.so.conf.d/*.conf\n",
+		"/etc/ld.so.conf.d/000_cuda.conf":                           "/usr/local/cuda/targets/x86_64-linux/lib\n",
+		"/etc/ld.so.conf.d/libc.conf":                               "# libc default configuration\n/usr/local/lib\n",
+		"/etc/ld.so.conf.d/nvidia.conf":                             "/usr/local/nvidia/lib64\n/usr/local/nvidia/lib\n",
+		"/etc/ld.so.conf.d/README":                                  "/usr/lib/not-a-conf-file\n",
+		"/usr/local/nvidia/lib":                                     "-> lib64",
+		"/usr/local/nvidia/lib64/libnvidia-glcore.so.580.159.04":    "",
+		"/usr/local/nvidia/lib64/libcuda.so.580.159.04":             "",
+		"/usr/local/nvidia/lib64/libcuda.so.1":                      "-> libcuda.so.580.159.04",
+		"/usr/local/nvidia/lib64/libcuda.so":                        "-> libcuda.so.1",
+		"/usr/local/nvidia/lib64/libnvidia-ml.so.1":                 "-> libnvidia-ml.so.580.159.04",
+		"/usr/local/nvidia/lib64/libnvidia-ml.so.580.159.04":        "",
+		"/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json":      "",
+		"/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json": "",
+		icd + "nvidia_icd.json":                                     "-> /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json",
+		egl + "10_nvidia.json":                                      "-> /usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json",
+	})},
 }
 
 // build writes the fixture under a new temporary directory and returns it.

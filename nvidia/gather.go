@@ -35,7 +35,10 @@ type Arch struct {
 //   - any other host is Biarch: the 64-bit library directory (/usr/lib64
 //     when it is a real directory, else /usr/lib) and its nvidia*
 //     sub-directories feed gl, the 32-bit one (/usr/lib32, else /usr/lib)
-//     feeds gl32 on 64-bit hosts; None when nothing matches.
+//     feeds gl32 on 64-bit hosts; None when nothing matches;
+//   - where that finds nothing, a directory of the dynamic loader's
+//     configuration holding the canary makes the Loader layout (beyond
+//     snap-confine; see Loader).
 //
 // Only the directories named above (and their tls/, vdpau/, gbm/
 // sub-directories) are read, once each, and names are matched with an
@@ -96,6 +99,14 @@ func Gather(root string, arch Arch) (Facts, error) {
 		}
 		if len(gl) > 0 || len(gl32) > 0 {
 			f.Layout = Biarch
+		}
+	}
+	if f.Layout == None {
+		if dir := loaderLayout(root, f.Version); dir != "" {
+			f.Layout = Loader
+			if gl, err = scan(root, dir, libMatcher); err != nil {
+				return f, err
+			}
 		}
 	}
 	f.GL, f.GL32 = encode(gl), encode(gl32)

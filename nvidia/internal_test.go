@@ -86,3 +86,30 @@ func TestResolveInStaysInRoot(t *testing.T) {
 		t.Errorf("realDir/isDirIn do not tell /usr/lib64 -> /usr/lib from a real directory")
 	}
 }
+
+func TestLoaderDirs(t *testing.T) {
+	root := t.TempDir()
+	for name, text := range map[string]string{
+		"etc/ld.so.conf":             "# comment\ninclude ld.so.conf.d/*.conf\n/opt/first\ninclude /etc/extra.conf /etc/missing.conf\nhwcap 1 nosegneg\n",
+		"etc/ld.so.conf.d/b.conf":    "/usr/local/nvidia/lib64   # the driver\n\n",
+		"etc/ld.so.conf.d/a.conf":    "/usr/local/cuda/lib64\n/usr/lib/libc5=libc5\nrelative/dir\n",
+		"etc/ld.so.conf.d/c.notconf": "/never\n",
+		"etc/extra.conf":             "/opt/extra/\n",
+	} {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := strings.Join(loaderDirs(root), " ")
+	want := "/usr/local/cuda/lib64 /usr/lib/libc5 /usr/local/nvidia/lib64 /opt/first /opt/extra"
+	if got != want {
+		t.Errorf("loaderDirs = %q, want %q", got, want)
+	}
+	if got := loaderDirs(t.TempDir()); len(got) != 0 {
+		t.Errorf("loaderDirs without ld.so.conf = %q, want none", got)
+	}
+}
