@@ -29,8 +29,14 @@
 //
 // On failure Execute returns an *OpError naming the op, its profile line
 // and the errno, after undoing what it safely can on the host side: the
-// directories the program created (rmdir, empty ones only) and the scratch
-// directory (its mounts are detached in the new namespace first). The
-// mounts themselves are left for the caller, which discards the namespace.
-// Execute never reads the mount table.
+// directories the program created (rmdir, empty ones only, through the
+// parent descriptor held since the mkdir, so a later mount over the name
+// does not hide them) and the scratch directory, whose mounts are made
+// rprivate and detached first. Making them private matters: the scratch
+// tree may be an rbind of the host's shared "/", and detaching it as it
+// is would propagate the unmounts of its children to the host. Host
+// directories that are still mount points in the failed namespace come
+// back in OpError.Leftovers for the caller to remove from the original
+// namespace. Other mounts are left for the caller, which discards the
+// namespace. Execute never reads the mount table.
 package executor

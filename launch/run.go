@@ -132,7 +132,7 @@ func create(cfg Config, p paths) error {
 		}
 		tracef(cfg, "capture refused (%v), unsharing again", err)
 	}
-	tracef(cfg, "created mount namespace, preserved at %s", p.mnt)
+	tracef(cfg, "created mount namespace (preserved at %s)", p.mnt)
 	if _, err := executor.Execute(cfg.Program, linux.Linux{}, executor.Options{Trace: cfg.Trace, ScratchPattern: cfg.ScratchPattern}); err != nil {
 		var leftovers []string
 		var opErr *executor.OpError
