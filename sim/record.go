@@ -127,10 +127,7 @@ func (r *recorder) boundary(failed bool) {
 	}
 	for _, p := range r.watch {
 		name := p
-		if !r.pivoted {
-			if r.scratch == "" {
-				continue
-			}
+		if !r.pivoted && r.scratch != "" {
 			name = r.scratch + p
 		}
 		if e, ok := mountAt(r.s.SnapProc, name); ok {
@@ -143,11 +140,7 @@ func (r *recorder) boundary(failed bool) {
 }
 
 func (r *recorder) table() (map[int]mountinfo.Entry, error) {
-	data, err := r.s.SnapProc.MountInfo()
-	if err != nil {
-		return nil, err
-	}
-	entries, err := mountinfo.Parse(bytes.NewReader(data))
+	entries, err := entries(r.s.SnapProc)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"bytes"
 	"fmt"
 	"path"
 	"strings"
@@ -126,11 +125,7 @@ func (s *Sim) MountInfo(side Side) (string, error) {
 
 // Table returns side's table, parsed.
 func (s *Sim) Table(side Side) ([]mountinfo.Entry, error) {
-	data, err := s.proc(side).MountInfo()
-	if err != nil {
-		return nil, err
-	}
-	return mountinfo.Parse(bytes.NewReader(data))
+	return entries(s.proc(side))
 }
 
 // Origin returns the op that created the snap's mount with this ID, or
