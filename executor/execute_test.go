@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -334,3 +335,5 @@ func TestExecuteSymlinkRefused(t *testing.T) {
 		t.Errorf("scratch directories left behind: %v", left)
 	}
 }
+
+func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }

@@ -1,7 +1,6 @@
 package launch_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -310,101 +309,5 @@ func TestLaunchAsUser(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("as nobody: output lacks %q:\n%s", want, out)
 		}
-	}
-}
-
-// TestLaunchFailure makes one op fail at several places of the program:
-// before the pivot, right after it, and last.
-func TestLaunchFailure(t *testing.T) {
-	if nstest.Reexec(t) {
-		return
-	}
-	e := newEnv(t)
-	before := threadMounts(t)
-	bad := plan.Op{Kind: plan.Bind, Source: e.area + "/missing", Target: "$SCRATCH/mnt"}
-	for _, k := range []int{0, 4, 9, 13} {
-		prog := e.program()
-		bad := at(99, bad)
-		if k > 8 {
-			bad.Target = e.area + "/mnt"
-		}
-		prog.Ops = append(prog.Ops[:k:k], append([]plan.Op{bad}, prog.Ops[k:]...)...)
-		c := e.launchCmd(prog, "", "true")
-		var stderr bytes.Buffer
-		c.Stderr = &stderr
-		err := c.Run()
-		if code := c.ProcessState.ExitCode(); err == nil || code != 1 {
-			t.Errorf("failing op at %d: got exit status %d, want 1", k, code)
-		}
-		want := regexp.MustCompile(`^confine: cannot perform operation: mount --bind \S+/missing \S+: No such file or directory \(test\.star:99\)\n$`)
-		if !want.MatchString(stderr.String()) {
-			t.Errorf("failing op at %d: got %q, want %s", k, stderr.String(), want)
-		}
-		for _, f := range []string{"ns/demo.mnt", "ns/demo.info"} {
-			if _, err := os.Lstat(filepath.Join(e.state, f)); err == nil {
-				t.Errorf("failing op at %d: %s left behind", k, f)
-			}
-		}
-		if left, _ := filepath.Glob(e.area + "/scratch/*"); len(left) != 0 {
-			t.Errorf("failing op at %d: scratch directories left behind: %v", k, left)
-		}
-		// The state directory's private self-bind is made once, on purpose.
-		if after := withoutLine(threadMounts(t), e.state+"/ns "); after != before {
-			t.Errorf("failing op at %d: the mount table changed:\n%s", k, after)
-		}
-		fd, err := unix.Open(filepath.Join(e.state, "lock/demo.lock"), unix.O_RDWR, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB); err != nil {
-			t.Errorf("failing op at %d: the lock is still held: %v", k, err)
-		}
-		unix.Close(fd)
-	}
-}
-
-// TestLaunchSetuid runs the launcher as a setuid-root copy of the test
-// binary, started by an unprivileged user: the command must run as that
-// user, with its groups and no capabilities.
-func TestLaunchSetuid(t *testing.T) {
-	if nstest.Reexec(t) {
-		return
-	}
-	setpriv, err := exec.LookPath("setpriv")
-	if err != nil {
-		t.Fatalf("setpriv (util-linux) is needed: %v", err)
-	}
-	e := newEnv(t)
-	bin := filepath.Join(e.area, "confine")
-	data, err := os.ReadFile(os.Args[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(bin, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Chmod(bin, 0o4755); err != nil { // os.Chmod wants fs.ModeSetuid
-		t.Fatal(err)
-	}
-	c := e.launchCmd(e.program(), "", "sh", "-c", probe+"; id -G", "sh", e.area)
-	c.Args = append([]string{setpriv, "--reuid=65534", "--regid=65534", "--groups=65534,100", "--inh-caps=-all", bin}, c.Args[1:]...)
-	c.Path = setpriv
-	out, err := c.CombinedOutput()
-	if err != nil {
-		t.Fatalf("setuid launch failed (%v):\n%s", err, out)
-	}
-	for _, want := range []string{"marker", "Uid:\t65534\t65534\t65534\t65534", "Gid:\t65534\t65534\t65534\t65534",
-		"CapEff:\t0000000000000000", "CapPrm:\t0000000000000000", "65534 100\n"} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("setuid launch by nobody: output lacks %q:\n%s", want, out)
-		}
-	}
-	// The caller may not pick another user.
-	c = e.launchCmd(e.program(), "root", "true")
-	c.Args = append([]string{setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", bin}, c.Args[1:]...)
-	c.Path = setpriv
-	out, err = c.CombinedOutput()
-	if code := c.ProcessState.ExitCode(); err == nil || code != 2 || !strings.Contains(string(out), "only root may run a command as another user") {
-		t.Errorf("--user root from nobody: got exit status %d, want 2 and a refusal:\n%s", code, out)
 	}
 }
