@@ -1,0 +1,100 @@
+package sim
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/diff"
+
+	"confine/hosts"
+	"confine/mountinfo"
+	"confine/profiles"
+	"confine/stdlib"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// layoutHosts says which fixtures each shipped profile is simulated on
+// for the layout goldens: its own platform's, and for default (hosts
+// without a base snap) two unlike ones.
+var layoutHosts = map[string][]string{
+	"classic":    {"ubuntu-classic"},
+	"core":       {"ubuntu-core"},
+	"merged-usr": {"arch", "fedora"},
+	"default":    {"ubuntu-classic", "fedora"},
+}
+
+// TestLayoutGoldens pins the snap's namespace, as normalized mountinfo,
+// for every shipped profile on its fixtures: the layout test method of
+// snapd's mount-ns spread test (snap-confine.md §4), on the fake kernel.
+// Review changes to these files like code; go test ./sim -update
+// rewrites them.
+func TestLayoutGoldens(t *testing.T) {
+	for _, name := range profiles.Names() {
+		hostNames, ok := layoutHosts[name]
+		if !ok {
+			t.Errorf("shipped profile %s has no layout hosts: add it to layoutHosts", name)
+			continue
+		}
+		for _, hostName := range hostNames {
+			t.Run(name+"/"+hostName, func(t *testing.T) {
+				golden(t, filepath.Join("testdata", "layout", name+"."+hostName+".mountinfo"), layout(t, name, hostName))
+			})
+		}
+	}
+}
+
+// layout simulates profile on host and renders the snap's table
+// normalized; a failed simulation is rendered as its error, so that the
+// golden shows it.
+func layout(t *testing.T, profile, host string) string {
+	h, err := hosts.Load(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := Evaluate(Profile{FS: profiles.FS, File: profile + ".star", Name: profile}, stdlib.FS, h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Run(prog, h, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := fmt.Sprintf("# confine simulate --profile %s --host %s\n# normalized: mount ids, peer groups and devices renumbered by first appearance; mkdtemp names and snap revisions derandomized\n", profile, host)
+	if s.Err != nil {
+		return header + "# SIMULATION FAILED: " + s.Err.Error() + "\n"
+	}
+	table, err := s.Table(Snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return header + mountinfo.Format(mountinfo.Normalize(table, mountinfo.Options{Derandomize: true}))
+}
+
+// golden compares got with the file, or rewrites it under -update.
+func golden(t *testing.T, file, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run go test ./sim -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s is out of date (go test ./sim -update rewrites it):\n%s", file, diff.Diff(file, want, "got", []byte(got)))
+	}
+	if strings.Contains(got, "SIMULATION FAILED") {
+		t.Logf("%s records a failed simulation", file)
+	}
+}
