@@ -50,7 +50,7 @@ func (k *Kernel) doChangeType(target loc, flags uintptr) error {
 // changePropagation is change_mnt_propagation(). doomed, when not nil,
 // names mounts that are being unmounted and so cannot take over as master
 // (umount_tree() makes each unmounted mount private this way).
-func (k *Kernel) changePropagation(m *Mount, t uintptr, doomed map[*Mount]bool) {
+func (k *Kernel) changePropagation(m *Mount, t uintptr, doomed *doomSet) {
 	if t == unix.MS_SHARED {
 		// set_mnt_shared(): the group was invented above; shared clears
 		// unbindable ("unbindable → shared (new group; unbindable
@@ -75,7 +75,7 @@ func (k *Kernel) changePropagation(m *Mount, t uintptr, doomed map[*Mount]bool) 
 //   - m was the only peer and has no master: m and its slaves become
 //     private ("private if it was the only peer and had no master",
 //     verified on 6.18).
-func (k *Kernel) makeSlave(m *Mount, doomed map[*Mount]bool) {
+func (k *Kernel) makeSlave(m *Mount, doomed *doomSet) {
 	master := propagationSource(m, doomed)
 	k.leaveGroup(m)
 	// transfer_propagation(): m's slaves go to the head of master's list.
@@ -98,19 +98,49 @@ func (k *Kernel) makeSlave(m *Mount, doomed map[*Mount]bool) {
 // propagationSource is fs/pnode.c propagation_source(): the mount that
 // should feed m's receivers once m stops sending: a peer of m that is not
 // being unmounted, else (going up) one of its master's group.
-func propagationSource(m *Mount, doomed map[*Mount]bool) *Mount {
+func propagationSource(m *Mount, doomed *doomSet) *Mount {
 	for x := m; x != nil; {
-		for n := x.peerNext; n != x; n = n.peerNext {
-			if !doomed[n] {
-				return n
+		if !doomed.wholeGroup(x) {
+			for n := x.peerNext; n != x; n = n.peerNext {
+				if !doomed.has(n) {
+					return n
+				}
 			}
 		}
 		x = x.master
-		if x != nil && !doomed[x] {
+		if x != nil && !doomed.has(x) {
 			return x
 		}
 	}
 	return nil
+}
+
+// doomSet is the set of mounts an umount is taking away (MNT_UMOUNT), with
+// the peer groups that go entirely, so that handing over the slaves of a
+// large group that disappears does not scan the group once per member.
+type doomSet struct {
+	mounts map[*Mount]bool
+	groups map[int]bool
+}
+
+func (d *doomSet) has(m *Mount) bool { return d != nil && d.mounts[m] }
+
+func (d *doomSet) wholeGroup(m *Mount) bool { return d != nil && m.group != 0 && d.groups[m.group] }
+
+// seal records the groups all of whose members are doomed.
+func (d *doomSet) seal(k *Kernel) {
+	count := map[int]int{}
+	for m := range d.mounts {
+		if m.group != 0 {
+			count[m.group]++
+		}
+	}
+	d.groups = map[int]bool{}
+	for g, n := range count {
+		if k.groupRefs[g] == n {
+			d.groups[g] = true
+		}
+	}
 }
 
 // receivers returns the mounts that receive from m's peer group, in the

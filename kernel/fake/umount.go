@@ -92,7 +92,7 @@ func (k *Kernel) inUse(m *Mount) bool {
 // subtree) and the propagated counterparts go; each unmounted mount is made
 // private first so that its slaves are handed over to a survivor.
 func (k *Kernel) umountTree(m *Mount, detach bool) {
-	doomed := map[*Mount]bool{}
+	doomed := &doomSet{mounts: map[*Mount]bool{}}
 	var list []*Mount
 	if detach {
 		list = m.subtree()
@@ -100,9 +100,10 @@ func (k *Kernel) umountTree(m *Mount, detach bool) {
 		list = []*Mount{m}
 	}
 	for _, x := range list {
-		doomed[x] = true
+		doomed.mounts[x] = true
 	}
 	list = k.propagateUmount(list, doomed)
+	doomed.seal(k)
 	for _, x := range list {
 		k.changePropagation(x, unix.MS_PRIVATE, doomed)
 	}
@@ -125,7 +126,7 @@ func (k *Kernel) umountTree(m *Mount, detach bool) {
 // go too; a candidate whose only child sits on its root hands that child
 // down to its own place and goes ("find_topper"); any other candidate
 // stays.
-func (k *Kernel) propagateUmount(list []*Mount, doomed map[*Mount]bool) []*Mount {
+func (k *Kernel) propagateUmount(list []*Mount, doomed *doomSet) []*Mount {
 	var candidates []*Mount
 	seen := map[*Mount]bool{}
 	for i := 0; i < len(list); i++ {
@@ -135,7 +136,7 @@ func (k *Kernel) propagateUmount(list []*Mount, doomed map[*Mount]bool) []*Mount
 		}
 		for _, r := range receivers(u.parent) {
 			c := k.childAt(r, u.mountpoint)
-			if c == nil || doomed[c] || seen[c] {
+			if c == nil || doomed.has(c) || seen[c] {
 				continue
 			}
 			seen[c] = true
@@ -145,7 +146,7 @@ func (k *Kernel) propagateUmount(list []*Mount, doomed map[*Mount]bool) []*Mount
 	for changed := true; changed; {
 		changed = false
 		for _, c := range candidates {
-			if doomed[c] {
+			if doomed.has(c) {
 				continue
 			}
 			live := liveChildren(c, doomed)
@@ -160,7 +161,7 @@ func (k *Kernel) propagateUmount(list []*Mount, doomed map[*Mount]bool) []*Mount
 			default:
 				continue
 			}
-			doomed[c] = true
+			doomed.mounts[c] = true
 			list = append(list, c)
 			changed = true
 		}
@@ -168,10 +169,10 @@ func (k *Kernel) propagateUmount(list []*Mount, doomed map[*Mount]bool) []*Mount
 	return list
 }
 
-func liveChildren(m *Mount, doomed map[*Mount]bool) []*Mount {
+func liveChildren(m *Mount, doomed *doomSet) []*Mount {
 	var out []*Mount
 	for _, c := range m.children {
-		if !doomed[c] {
+		if !doomed.has(c) {
 			out = append(out, c)
 		}
 	}
