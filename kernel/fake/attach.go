@@ -177,6 +177,7 @@ func (k *Kernel) propagateMnt(dest *Mount, mp string, source *Mount, recv []*Mou
 		var c *Mount
 		if from, ok := copyOf[r.group]; ok && r.group != 0 {
 			c = k.copyTree(from, from.root, clMakeShared)
+			copyOf[r.group] = c
 		} else {
 			from := source
 			for g := r.master; g != nil; g = g.master {

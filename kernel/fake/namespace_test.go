@@ -145,3 +145,26 @@ func TestBindNamespace(t *testing.T) {
 		t.Errorf("Setns: %v, namespace %d, want %d", err, host.Namespace().Seq(), third.Namespace().Seq())
 	}
 }
+
+// TestPropagateFrom reproduces a capture from 6.18: a process chrooted in
+// /r sees /r/s as a slave of group 2 (out of sight) that receives from
+// group 1 (/r/a, in sight):
+//
+//	89 88 0:43 / /a rw,relatime shared:1 - tmpfs X rw
+//	91 88 0:43 / /s rw,relatime master:2 propagate_from:1 - tmpfs X rw
+func TestPropagateFrom(t *testing.T) {
+	p := New().Init()
+	run(t, p, "mkdir /r", "mkdir /r/a", "mkdir /m", "mkdir /r/s", "tmpfs X /r/a", "make-shared /r/a",
+		"bind /r/a /m", "make-slave /m", "make-shared /m", "bind /m /r/s", "make-slave /r/s")
+	c := p.Fork()
+	if err := c.Chroot("/r"); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"/a shared:42", "/s master:43 propagate_from:42"}
+	if d := diffLines(normalized(c, false, false), want); d != "" {
+		t.Error(d)
+	}
+	if got := normalized(p, false, false); strings.Contains(strings.Join(got, "\n"), "propagate_from") {
+		t.Errorf("propagate_from shown where the master is in sight:\n%s", strings.Join(got, "\n"))
+	}
+}

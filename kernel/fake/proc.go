@@ -303,3 +303,18 @@ func (p *Proc) MountInfo() ([]byte, error) {
 	}
 	return []byte(p.mountinfoText()), nil
 }
+
+// Chroot is chroot(2): later lookups of "/" and ".." stop at name, and
+// mountinfo lists only what is reachable from it (with propagate_from
+// where a slave's master group is out of sight).
+func (p *Proc) Chroot(name string) error {
+	if err := p.k.fault(fmt.Sprintf("chroot(%q)", name)); err != nil {
+		return errno("chroot", name, asErrno(err))
+	}
+	l, err := p.lookup(name, followFinal|mustBeDir)
+	if err != nil {
+		return errno("chroot", name, asErrno(err))
+	}
+	p.root = l
+	return nil
+}
