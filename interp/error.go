@@ -18,6 +18,10 @@ type Error struct {
 	// Pos is where it happened: the innermost Starlark frame, or the
 	// position a syntax error names.
 	Pos plan.Pos
+	// Origin is the outermost Starlark frame: the line of the profile
+	// that led to the error when Pos is in a function (a stdlib one,
+	// say). It equals Pos for errors at a profile's top level.
+	Origin plan.Pos
 	// Msg says what was wrong; for a failing builtin it starts with the
 	// builtin's name ("bind: for parameter dst: ...").
 	Msg string
@@ -28,15 +32,24 @@ type Error struct {
 	Err error
 }
 
-// Error renders the error as "file:line:col: message".
-func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+// Error renders the error as "file:line:col: message", or, when the error
+// happened in a function, "origin > file:line:col: message" with the
+// profile line that called it first, as program text shows provenance.
+func (e *Error) Error() string {
+	if e.Origin.File != "" && e.Origin != e.Pos {
+		return e.Origin.String() + " > " + e.Pos.String() + ": " + e.Msg
+	}
+	return e.Pos.String() + ": " + e.Msg
+}
 
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
 // newError converts an error from starlark.ExecFileOptions to an *Error.
 // known are the predeclared names, for "did you mean" suggestions.
-func newError(err error, maxSteps uint64, known []string) error {
+// skip is the number of outer frames that belong to the files loading
+// this one, left out when looking for the Origin.
+func newError(err error, maxSteps uint64, known []string, skip int) error {
 	var ie *Error
 	var evalErr *starlark.EvalError
 	var synErr syntax.Error
@@ -54,17 +67,20 @@ func newError(err error, maxSteps uint64, known []string) error {
 		}
 		// Innermost Starlark frame (the builtin's own frame has no
 		// position).
-		for i := len(evalErr.CallStack) - 1; i >= 0; i-- {
-			if p := evalErr.CallStack[i].Pos; p.Filename() != "<builtin>" {
-				e.Pos = posOf(p)
-				break
+		for i, fr := range evalErr.CallStack {
+			if fr.Pos.Filename() == "<builtin>" || i < skip {
+				continue
 			}
+			if e.Origin.File == "" {
+				e.Origin = posOf(fr.Pos)
+			}
+			e.Pos = posOf(fr.Pos)
 		}
 		return e
 	case errors.As(err, &ie):
 		return ie
 	case errors.As(err, &synErr):
-		return &Error{Pos: posOf(synErr.Pos), Msg: synErr.Msg, Err: err}
+		return &Error{Pos: posOf(synErr.Pos), Origin: posOf(synErr.Pos), Msg: synErr.Msg, Err: err}
 	case errors.As(err, &resErrs) && len(resErrs) > 0:
 		msgs := make([]string, len(resErrs))
 		for i, re := range resErrs {
@@ -78,7 +94,8 @@ func newError(err error, maxSteps uint64, known []string) error {
 				msgs[i] = posOf(re.Pos).String() + ": " + re.Msg
 			}
 		}
-		return &Error{Pos: posOf(resErrs[0].Pos), Msg: strings.Join(msgs, "; "), Err: err}
+		pos := posOf(resErrs[0].Pos)
+		return &Error{Pos: pos, Origin: pos, Msg: strings.Join(msgs, "; "), Err: err}
 	}
 	return err
 }

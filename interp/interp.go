@@ -46,8 +46,8 @@ type Config struct {
 	// MaxSteps bounds the Starlark execution steps (DefaultMaxSteps
 	// when zero).
 	MaxSteps uint64
-	// Print receives the output of Starlark's print; it is discarded
-	// when nil.
+	// Print receives the output of Starlark's print, prefixed with the
+	// position of the call ("p.star:3:6: msg"); it is discarded when nil.
 	Print func(msg string)
 }
 
@@ -98,9 +98,9 @@ func Eval(cfg Config) (*plan.Program, error) {
 	l.stack = []string{display}
 	l.cache[display] = nil // loading the profile itself is a cycle
 	thread := &starlark.Thread{Name: name, Load: l.load}
-	thread.Print = func(_ *starlark.Thread, msg string) {
+	thread.Print = func(th *starlark.Thread, msg string) {
 		if cfg.Print != nil {
-			cfg.Print(msg)
+			cfg.Print(posOf(th.CallFrame(1).Pos).String() + ": " + msg)
 		}
 	}
 	maxSteps := cfg.MaxSteps
@@ -115,10 +115,11 @@ func Eval(cfg Config) (*plan.Program, error) {
 	l.maxSteps = maxSteps
 	l.known = append(predeclared.Keys(), starlark.Universe.Keys()...)
 	if _, err := starlark.ExecFileOptions(options, thread, display, src, predeclared); err != nil {
-		return nil, newError(err, maxSteps, l.known)
+		return nil, newError(err, maxSteps, l.known, 0)
 	}
 	if len(prog.Ops) == 0 {
-		return nil, &Error{Pos: plan.Pos{File: display, Line: 1, Col: 1}, Msg: "profile records no operations"}
+		pos := plan.Pos{File: display, Line: 1, Col: 1}
+		return nil, &Error{Pos: pos, Origin: pos, Msg: "profile records no operations"}
 	}
 	return prog, nil
 }

@@ -201,8 +201,8 @@ func TestEvalPrint(t *testing.T) {
 	if _, err := Eval(Config{Profile: profile, File: "p.star", Facts: testFacts(), Print: func(msg string) { got = append(got, msg) }}); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0] != "demo" {
-		t.Errorf("got prints %q, want [demo]", got)
+	if len(got) != 1 || got[0] != "p.star:1:6: demo" {
+		t.Errorf("got prints %q, want [p.star:1:6: demo]", got)
 	}
 }
 

@@ -65,12 +65,13 @@ func (l *loader) load(thread *starlark.Thread, name string) (starlark.StringDict
 
 	l.cache[display] = nil
 	l.stack = append(l.stack, display)
+	depth := thread.CallStackDepth()
 	prev := builtins.SetLoading(thread, display)
 	globals, err := starlark.ExecFileOptions(options, thread, display, src, l.predeclared)
 	builtins.SetLoading(thread, prev)
 	l.stack = l.stack[:len(l.stack)-1]
 	if err != nil {
-		err = newError(err, l.maxSteps, l.known)
+		err = newError(err, l.maxSteps, l.known, depth)
 	}
 	l.cache[display] = &module{globals, err}
 	return globals, err

@@ -25,6 +25,11 @@ var (
 	stdlibFS        fs.FS
 )
 
+// printOutput receives what profiles print() (debugging output for
+// profile authors, prefixed with file:line:col), never stdout, which
+// holds the program.
+var printOutput io.Writer = os.Stderr
+
 // profileFlags are the flags shared by every subcommand that evaluates a
 // profile (plan, check, simulate, explain, run, apparmor):
 //
@@ -133,7 +138,7 @@ func isProfilePath(spec string) bool {
 // path) with facts f. A path's siblings are loadable; nothing else of its
 // directory is read.
 func evalProfile(spec string, f facts.Facts) (*plan.Program, error) {
-	cfg := interp.Config{Stdlib: stdlibFS, Facts: f, Name: spec}
+	cfg := interp.Config{Stdlib: stdlibFS, Facts: f, Name: spec, Print: func(msg string) { fmt.Fprintln(printOutput, msg) }}
 	if isProfilePath(spec) {
 		abs, err := filepath.Abs(spec)
 		if err != nil {
