@@ -25,9 +25,9 @@ import (
 //
 // The ops come from nvidia.Expand over facts.nvidia (gathered before
 // evaluation, never by Starlark): nothing when the module is not loaded,
-// symlink farms for multiarch and biarch hosts, a read-only bind for
-// Ubuntu's legacy /usr/lib/nvidia-<major>. Each op is stamped with the
-// position of this call. The facts are read back from the program being
+// symlink farms for multiarch, biarch and loader-configured hosts, a
+// read-only bind for Ubuntu's legacy /usr/lib/nvidia-<major>. Each op is
+// stamped with the position of this call. The facts are read back from the program being
 // recorded (plan.Program.Facts), the exact facts the profile is evaluated
 // with, so no other thread state is needed.
 func nvidia(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

@@ -53,53 +53,13 @@ func Gather(root string, arch Arch) (Facts, error) {
 	}
 	f.Layout = None
 	var gl, gl32 []Entry
-	switch {
-	case arch.Triplet != "" && isDirIn(root, "/usr/lib/"+arch.Triplet):
-		canary := "libnvidia-glcore.so." + f.Version
-		dir := "/usr/lib/" + arch.Triplet
-		if existsIn(root, path.Join(dir, canary)) {
-			f.Layout = Multiarch
-			if gl, err = scan(root, dir, libMatcher); err != nil {
-				return f, err
-			}
-			dir32 := "/usr/lib/" + arch.Triplet32
-			if arch.Triplet32 != "" && existsIn(root, path.Join(dir32, canary)) {
-				if gl32, err = scan(root, dir32, libMatcher); err != nil {
-					return f, err
-				}
-			}
-			break
-		}
-		legacy := "/usr/lib/nvidia-" + f.Major()
-		legacy32 := "/usr/lib32/nvidia-" + f.Major()
-		if isDirIn(root, legacy) {
-			f.LegacyDir = legacy
-		}
-		if isDirIn(root, legacy32) {
-			f.LegacyDir32 = legacy32
-		}
-		if f.LegacyDir != "" || f.LegacyDir32 != "" {
-			f.Layout = Legacy
-		}
-	default:
-		libdir, lib32dir := "/usr/lib", "/usr/lib32"
-		if realDir(root, "/usr/lib64") {
-			libdir = "/usr/lib64"
-			if !realDir(root, lib32dir) {
-				lib32dir = "/usr/lib"
-			}
-		}
-		if gl, err = scanBiarch(root, libdir); err != nil {
-			return f, err
-		}
-		if arch.Is64 {
-			if gl32, err = scanBiarch(root, lib32dir); err != nil {
-				return f, err
-			}
-		}
-		if len(gl) > 0 || len(gl32) > 0 {
-			f.Layout = Biarch
-		}
+	if arch.Triplet != "" && isDirIn(root, "/usr/lib/"+arch.Triplet) {
+		gl, gl32, err = gatherDebian(root, arch, &f)
+	} else {
+		gl, gl32, err = gatherBiarch(root, arch, &f)
+	}
+	if err != nil {
+		return f, err
 	}
 	if f.Layout == None {
 		if dir := loaderLayout(root, f.Version); dir != "" {
@@ -121,6 +81,63 @@ func Gather(root string, arch Arch) (Facts, error) {
 	}
 	f.Vulkan, f.EGLVendor = encode(vulkan), encode(egl)
 	return f, nil
+}
+
+// gatherDebian picks Multiarch, Legacy or None on a Debian-like host.
+func gatherDebian(root string, arch Arch, f *Facts) (gl, gl32 []Entry, err error) {
+	canary := "libnvidia-glcore.so." + f.Version
+	dir := "/usr/lib/" + arch.Triplet
+	if existsIn(root, path.Join(dir, canary)) {
+		f.Layout = Multiarch
+		if gl, err = scan(root, dir, libMatcher); err != nil {
+			return nil, nil, err
+		}
+		dir32 := "/usr/lib/" + arch.Triplet32
+		if arch.Triplet32 != "" && existsIn(root, path.Join(dir32, canary)) {
+			if gl32, err = scan(root, dir32, libMatcher); err != nil {
+				return nil, nil, err
+			}
+		}
+		return gl, gl32, nil
+	}
+	legacy := "/usr/lib/nvidia-" + f.Major()
+	legacy32 := "/usr/lib32/nvidia-" + f.Major()
+	if isDirIn(root, legacy) {
+		f.LegacyDir = legacy
+	}
+	if isDirIn(root, legacy32) {
+		f.LegacyDir32 = legacy32
+	}
+	if f.LegacyDir != "" || f.LegacyDir32 != "" {
+		f.Layout = Legacy
+	}
+	return nil, nil, nil
+}
+
+// gatherBiarch picks Biarch or None on any other host. The 64-bit library
+// directory is /usr/lib64 when it is a real directory (Fedora, openSUSE,
+// Solus), else /usr/lib (Arch, where lib64 is a link to lib); the 32-bit
+// one is /usr/lib32 when it is a real directory, else /usr/lib.
+func gatherBiarch(root string, arch Arch, f *Facts) (gl, gl32 []Entry, err error) {
+	libdir, lib32dir := "/usr/lib", "/usr/lib32"
+	if realDir(root, "/usr/lib64") {
+		libdir = "/usr/lib64"
+		if !realDir(root, lib32dir) {
+			lib32dir = "/usr/lib"
+		}
+	}
+	if gl, err = scanBiarch(root, libdir); err != nil {
+		return nil, nil, err
+	}
+	if arch.Is64 {
+		if gl32, err = scanBiarch(root, lib32dir); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(gl) > 0 || len(gl32) > 0 {
+		f.Layout = Biarch
+	}
+	return gl, gl32, nil
 }
 
 // scanBiarch scans a biarch library directory, then each of its nvidia*
