@@ -106,8 +106,16 @@ func (n *NS) MountInfo() string {
 // HostMount, HostUmount, SnapMount and SnapUmount are events after the
 // launch, on one side; SnapSees and HostSees ask whether the other side
 // got them (see sim.Sim.ProbeMount).
-func (n *NS) HostMount(path string)  { n.t.Helper(); _, err := n.ProbeMount(sim.Host, path); n.check(err) }
-func (n *NS) SnapMount(path string)  { n.t.Helper(); _, err := n.ProbeMount(sim.Snap, path); n.check(err) }
+func (n *NS) HostMount(path string) {
+	n.t.Helper()
+	_, err := n.ProbeMount(sim.Host, path)
+	n.check(err)
+}
+func (n *NS) SnapMount(path string) {
+	n.t.Helper()
+	_, err := n.ProbeMount(sim.Snap, path)
+	n.check(err)
+}
 func (n *NS) HostUmount(path string) { n.t.Helper(); n.check(n.ProbeUmount(sim.Host, path)) }
 func (n *NS) SnapUmount(path string) { n.t.Helper(); n.check(n.ProbeUmount(sim.Snap, path)) }
 
