@@ -3,6 +3,8 @@ package fake
 import (
 	"fmt"
 	"io/fs"
+	"strconv"
+	"strings"
 
 	"confine/kernel"
 
@@ -127,7 +129,7 @@ func (p *Proc) newMount(source string, t loc, fstype string, flags uintptr, mf m
 	}
 	sb := p.k.newSuperblock(fstype, source, data)
 	sb.ro = flags&unix.MS_RDONLY != 0
-	if err := sb.fs.Chmod("/", fileModeDir(fstype)); err != nil {
+	if err := sb.fs.Chmod("/", fileModeDir(fstype, data)); err != nil {
 		return toErrno(err)
 	}
 	m := p.k.newMount(sb, "/")
@@ -140,9 +142,17 @@ func (p *Proc) newMount(source string, t loc, fstype string, flags uintptr, mf m
 	return nil
 }
 
-// fileModeDir is the mode of a new filesystem's root: tmpfs roots are
-// 1777 unless mode= says otherwise (shmem_fill_super()), others 0755.
-func fileModeDir(fstype string) fs.FileMode {
+// fileModeDir is the mode of a new filesystem's root: a mode= option
+// wins (tmpfs, devtmpfs, ramfs), else tmpfs roots are 1777
+// (shmem_fill_super()) and others 0755.
+func fileModeDir(fstype, data string) fs.FileMode {
+	for _, o := range strings.Split(data, ",") {
+		if v, ok := strings.CutPrefix(o, "mode="); ok {
+			if m, err := strconv.ParseUint(v, 8, 32); err == nil {
+				return fs.ModeDir | fileMode(uint32(m))
+			}
+		}
+	}
 	if fstype == "tmpfs" {
 		return fs.ModeDir | fileMode(0o1777)
 	}
