@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 	"reflect"
+	"sort"
 
 	"confine/facts"
 
@@ -12,7 +13,8 @@ import (
 
 // FactsValue converts host facts to the frozen Starlark value a profile
 // sees as facts: a struct whose fields are the `fact`-tagged fields of
-// facts.Facts, nested structs as structs, slices as lists. It walks the
+// facts.Facts, nested structs as structs, slices as lists, maps with
+// string keys as dicts (in key order), nil pointers as None. It walks the
 // tags by reflection, so new facts need no change here.
 func FactsValue(f facts.Facts) (starlark.Value, error) {
 	v, err := toStarlark(reflect.ValueOf(f), "facts")
@@ -44,6 +46,28 @@ func toStarlark(v reflect.Value, where string) (starlark.Value, error) {
 			elems[i] = e
 		}
 		return starlark.NewList(elems), nil
+	case reflect.Pointer:
+		if v.IsNil() {
+			return starlark.None, nil
+		}
+		return toStarlark(v.Elem(), where)
+	case reflect.Map:
+		if v.Type().Key().Kind() != reflect.String {
+			break
+		}
+		keys := v.MapKeys()
+		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
+		d := starlark.NewDict(len(keys))
+		for _, k := range keys {
+			e, err := toStarlark(v.MapIndex(k), fmt.Sprintf("%s[%q]", where, k.String()))
+			if err != nil {
+				return nil, err
+			}
+			if err := d.SetKey(starlark.String(k.String()), e); err != nil {
+				return nil, err
+			}
+		}
+		return d, nil
 	case reflect.Struct:
 		d := starlark.StringDict{}
 		t := v.Type()

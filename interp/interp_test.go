@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -248,5 +249,35 @@ func TestEvalSetsFacts(t *testing.T) {
 	}
 	if builtins.Facts(&starlark.Thread{}) != nil {
 		t.Error("builtins.Facts on a bare thread is not nil")
+	}
+}
+
+func TestToStarlark(t *testing.T) {
+	type inner struct {
+		N int `fact:"n"`
+	}
+	n := 7
+	for _, test := range []struct {
+		v    any
+		want string
+	}{
+		{map[string]int{"b": 2, "a": 1}, `{"a": 1, "b": 2}`},
+		{(*inner)(nil), "None"},
+		{&inner{N: 3}, "struct(n = 3)"},
+		{&n, "7"},
+		{[]inner{{1}}, "[struct(n = 1)]"},
+		{uint32(5), "5"},
+	} {
+		got, err := toStarlark(reflect.ValueOf(test.v), "x")
+		if err != nil {
+			t.Errorf("toStarlark(%#v): %v", test.v, err)
+			continue
+		}
+		if got.String() != test.want {
+			t.Errorf("toStarlark(%#v) = %s, want %s", test.v, got, test.want)
+		}
+	}
+	if _, err := toStarlark(reflect.ValueOf(map[int]int{1: 1}), "x"); err == nil || err.Error() != "interp: x: cannot convert a Go map[int]int to Starlark" {
+		t.Errorf("toStarlark(map[int]int) error = %v", err)
 	}
 }
