@@ -34,6 +34,12 @@ func walk(v reflect.Value, prefix string, out *[]Field) {
 			continue
 		}
 		fv := v.Field(i)
+		if fv.Kind() == reflect.Pointer && fv.Type().Elem().Kind() == reflect.Struct {
+			if fv.IsNil() {
+				continue // nothing to list or set
+			}
+			fv = fv.Elem()
+		}
 		if fv.Kind() == reflect.Struct {
 			walk(fv, prefix+name+".", out)
 			continue
@@ -137,6 +143,11 @@ func (f Facts) List() []string {
 // render formats a leaf value for List.
 func render(v reflect.Value) string {
 	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return ""
+		}
+		return render(v.Elem())
 	case reflect.Slice:
 		parts := make([]string, v.Len())
 		for i := range parts {
