@@ -79,7 +79,11 @@ func (c Config) pattern(p string, s shape) (string, error) {
 		}
 		pieces = out
 	}
-	for _, name := range placeholderRE.FindAllString(p, -1) {
+	var names []string
+	if strings.Contains(p, "$") {
+		names = placeholderRE.FindAllString(p, -1)
+	}
+	for _, name := range names {
 		glob, ok := placeholders[name]
 		if !ok {
 			return "", fmt.Errorf("unknown placeholder %s", name)

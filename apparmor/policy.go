@@ -52,17 +52,20 @@ func NewPolicy(c Config, programs ...*plan.Program) (*Policy, error) {
 
 // Dedup sorts rules by class and then by their text and drops repeats.
 func Dedup(rules []Rule) []Rule {
+	// Sort small keys, not the rules themselves: a Rule is large, and
+	// moving it around dominated the cost of building a policy.
 	type keyed struct {
-		rule Rule
-		text string
+		index int
+		class Class
+		text  string
 	}
 	ks := make([]keyed, len(rules))
 	for i, r := range rules {
-		ks[i] = keyed{r, r.String()}
+		ks[i] = keyed{i, r.Class, r.String()}
 	}
 	sort.SliceStable(ks, func(i, j int) bool {
-		if ks[i].rule.Class != ks[j].rule.Class {
-			return ks[i].rule.Class < ks[j].rule.Class
+		if ks[i].class != ks[j].class {
+			return ks[i].class < ks[j].class
 		}
 		return ks[i].text < ks[j].text
 	})
@@ -71,7 +74,7 @@ func Dedup(rules []Rule) []Rule {
 		if i > 0 && k.text == ks[i-1].text {
 			continue
 		}
-		out = append(out, k.rule)
+		out = append(out, rules[k.index])
 	}
 	return out
 }
