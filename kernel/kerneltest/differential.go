@@ -50,16 +50,19 @@ func Differential(t *testing.T, opts DiffOptions, want, got NewEnv) {
 	}
 }
 
-// paths are the places random steps act on: a few directories, nested.
-var paths = []string{"a", "b", "c", "a/1", "a/2", "b/1", "c/1", "a/1/1"}
+// paths are the places random steps act on: a few directories, nested,
+// and a symlink s to a (made once, at the start), since targets are
+// resolved following symlinks.
+var paths = []string{"a", "b", "c", "a/1", "a/2", "b/1", "c/1", "a/1/1", "s", "s/1"}
 
 // randomSequence makes one script. It starts by creating the
 // directories; since a new mount hides what was under it, the directories
 // are often created again. Shared mounts are favoured, since propagation
 // is where the fake can go wrong.
 func randomSequence(rng *rand.Rand, n int) []string {
-	mkdirs := "mkdir " + strings.Join(paths, " ")
-	seq := []string{mkdirs}
+	mkdirs := "mkdir a b c a/1 a/2 b/1 c/1 a/1/1"
+	seq := []string{mkdirs + " && symlink a s"}
+	unshared := false
 	pick := func() string { return paths[rng.IntN(len(paths))] }
 	// The scratch root itself may change propagation or be a bind source
 	// (so that mounts on a, b, c can propagate), but is never unmounted or
@@ -90,10 +93,23 @@ func randomSequence(rng *rand.Rand, n int) []string {
 				rec = "r"
 			}
 			s = "mount --make-" + rec + kinds[rng.IntN(len(kinds))] + " " + pickOrRoot()
-		case r < 96:
+		case r < 94:
 			s = "umount " + pick()
-		default:
+		case r < 97:
 			s = "umount -l " + pick()
+		case r < 98:
+			s = "mount -o remount,bind,ro " + pick()
+		default:
+			// A second process in a copy of the namespace; later steps
+			// may run there, and its table is compared too.
+			if !unshared {
+				s, unshared = "unshare p", true
+			} else {
+				s = mkdirs
+			}
+		}
+		if unshared && s != "unshare p" && rng.IntN(3) == 0 {
+			s = "@p " + s
 		}
 		seq = append(seq, s)
 	}
@@ -106,26 +122,35 @@ func transcript(t *testing.T, newEnv NewEnv, script []string) (string, error) {
 	x := newExecutor(newEnv(t))
 	var b strings.Builder
 	for _, line := range script {
-		st, err := parseStep(line)
-		if err != nil {
-			return "", err
-		}
-		_, err = x.do(st)
-		var bad *scriptError
-		if errors.As(err, &bad) {
-			return "", fmt.Errorf("%s: %v", line, err)
-		}
 		outcome := "ok"
-		if err != nil {
-			outcome = errnoName(err)
+		for _, part := range strings.Split(line, " && ") {
+			st, err := parseStep(part)
+			if err != nil {
+				return "", err
+			}
+			_, err = x.do(st)
+			var bad *scriptError
+			if errors.As(err, &bad) {
+				return "", fmt.Errorf("%s: %v", line, err)
+			}
+			if err != nil {
+				outcome = errnoName(err)
+				break
+			}
 		}
 		fmt.Fprintf(&b, "%s -> %s\n", line, outcome)
-		table, err := x.procs["main"].table(true)
-		if err != nil {
-			return "", err
-		}
-		for _, l := range table {
-			b.WriteString("  " + l + "\n")
+		for _, name := range []string{"main", "p"} {
+			p, ok := x.procs[name]
+			if !ok {
+				continue
+			}
+			table, err := p.table(true)
+			if err != nil {
+				return "", err
+			}
+			for _, l := range table {
+				fmt.Fprintf(&b, "  %s: %s\n", name, l)
+			}
 		}
 	}
 	return b.String(), nil

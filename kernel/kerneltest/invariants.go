@@ -31,6 +31,11 @@ func Invariants(t *testing.T, env Env, script []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var parts []string
+	for _, line := range script {
+		parts = append(parts, strings.Split(line, " && ")...)
+	}
+	script = parts
 	for i, line := range script {
 		st, err := parseStep(line)
 		if err != nil {

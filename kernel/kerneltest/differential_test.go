@@ -1,0 +1,30 @@
+package kerneltest_test
+
+import (
+	"os"
+	"strconv"
+	"testing"
+
+	"confine/internal/nstest"
+	"confine/kernel/kerneltest"
+)
+
+// TestDifferential compares the fake with the real kernel on random
+// sequences: 200 sequences of 15 steps, the same every run (a few
+// seconds). CONFINE_DIFF_SEED and CONFINE_DIFF_SEQUENCES explore further.
+func TestDifferential(t *testing.T) {
+	if nstest.Reexec(t) {
+		return
+	}
+	opts := kerneltest.DiffOptions{Seed: 1, Sequences: 200, Ops: 15}
+	if testing.Short() {
+		opts.Sequences = 20
+	}
+	if v, err := strconv.ParseUint(os.Getenv("CONFINE_DIFF_SEED"), 10, 64); err == nil {
+		opts.Seed = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("CONFINE_DIFF_SEQUENCES")); err == nil {
+		opts.Sequences = v
+	}
+	kerneltest.Differential(t, opts, newLinuxEnv, newFakeEnv)
+}
