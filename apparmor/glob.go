@@ -41,16 +41,6 @@ func CompileGlob(pattern string) (*Glob, error) {
 	return &Glob{pattern: pattern, re: re}, nil
 }
 
-// MustCompileGlob is CompileGlob for patterns known to be valid; it
-// panics otherwise. Tests and package-level tables use it.
-func MustCompileGlob(pattern string) *Glob {
-	g, err := CompileGlob(pattern)
-	if err != nil {
-		panic(err)
-	}
-	return g
-}
-
 // Match reports whether the whole of path matches the pattern.
 func (g *Glob) Match(path string) bool { return g.re.MatchString(path) }
 
