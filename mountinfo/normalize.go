@@ -127,7 +127,12 @@ func reroot(p, under string) (string, bool) {
 func derandomize(entries []Entry) {
 	revs := map[string]string{}
 	fix := func(s string) string {
-		s = mkdtempSuffix.ReplaceAllString(s, "_XXXXXX$1")
+		if strings.Contains(s, "_") {
+			s = mkdtempSuffix.ReplaceAllString(s, "_XXXXXX$1")
+		}
+		if !strings.Contains(s, "/snap/") {
+			return s
+		}
 		return snapRevision.ReplaceAllStringFunc(s, func(m string) string {
 			sub := snapRevision.FindStringSubmatch(m)
 			r, ok := revs[sub[2]]
@@ -141,8 +146,12 @@ func derandomize(entries []Entry) {
 	for i := range entries {
 		e := &entries[i]
 		e.Root, e.Point, e.Source = fix(e.Root), fix(e.Point), fix(e.Source)
-		e.Options = variableOpt.ReplaceAllString(e.Options, "${1}${2}=VARIABLE")
-		e.SuperOptions = variableOpt.ReplaceAllString(e.SuperOptions, "${1}${2}=VARIABLE")
+		if strings.Contains(e.Options, "=") {
+			e.Options = variableOpt.ReplaceAllString(e.Options, "${1}${2}=VARIABLE")
+		}
+		if strings.Contains(e.SuperOptions, "=") {
+			e.SuperOptions = variableOpt.ReplaceAllString(e.SuperOptions, "${1}${2}=VARIABLE")
+		}
 	}
 }
 

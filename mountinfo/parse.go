@@ -28,76 +28,80 @@ func Parse(r io.Reader) ([]Entry, error) {
 		return nil, nil
 	}
 	text = strings.TrimSuffix(text, "\n")
-	var entries []Entry
-	for i, line := range strings.Split(text, "\n") {
-		e, err := parseLine(line)
-		if err != nil {
+	lines := strings.Split(text, "\n")
+	entries := make([]Entry, len(lines))
+	for i, line := range lines {
+		if err := checkLine(line, &entries[i]); err != nil {
 			return nil, fmt.Errorf("mountinfo: line %d: %v", i+1, err)
 		}
-		entries = append(entries, e)
+	}
+	// One pass of moby's parser over the checked text; only if it fails
+	// (a bad escape) is it run line by line to find the culprit.
+	infos, err := moby.GetMountsFromReader(strings.NewReader(text), nil)
+	if err != nil || len(infos) != len(lines) {
+		for i, line := range lines {
+			if _, err := moby.GetMountsFromReader(strings.NewReader(line), nil); err != nil {
+				return nil, fmt.Errorf("mountinfo: line %d: %v", i+1, err)
+			}
+		}
+		return nil, fmt.Errorf("mountinfo: parser returned %d entries for %d lines", len(infos), len(lines))
+	}
+	for i, info := range infos {
+		e := &entries[i]
+		e.Root = info.Root
+		e.Point = info.Mountpoint
+		e.Options = info.Options
+		e.FSType = info.FSType
+		e.Source = info.Source
+		e.SuperOptions = info.VFSOptions
 	}
 	return entries, nil
 }
 
-// parseLine checks one line's shape and converts it through moby's parser.
-func parseLine(line string) (Entry, error) {
+// checkLine checks one line's shape and fills in the fields moby parses
+// leniently: the numbers and the optional fields.
+func checkLine(line string, e *Entry) error {
 	fields := strings.Split(line, " ")
 	n := len(fields)
 	if n < 10 {
-		return Entry{}, fmt.Errorf("%d fields, want at least 10", n)
+		return fmt.Errorf("%d fields, want at least 10", n)
 	}
 	for j, f := range fields {
 		if f == "" {
-			return Entry{}, fmt.Errorf("field %d is empty", j+1)
+			return fmt.Errorf("field %d is empty", j+1)
 		}
 	}
 	// The kernel escapes spaces, so exactly three fields follow the
 	// separator: fstype, source and super options.
 	if fields[n-4] != "-" {
-		return Entry{}, fmt.Errorf("want \"-\" followed by fstype, source and super options, got %q", strings.Join(fields[n-4:], " "))
+		return fmt.Errorf("want \"-\" followed by fstype, source and super options, got %q", strings.Join(fields[n-4:], " "))
 	}
 	for _, tag := range fields[6 : n-4] {
 		if tag == "-" {
-			return Entry{}, fmt.Errorf("more than one \"-\" separator")
+			return fmt.Errorf("more than one \"-\" separator")
 		}
 	}
-	var e Entry
 	var err error
 	if e.ID, err = number("mount id", fields[0]); err != nil {
-		return Entry{}, err
+		return err
 	}
 	if e.Parent, err = number("parent id", fields[1]); err != nil {
-		return Entry{}, err
+		return err
 	}
 	major, minor, ok := strings.Cut(fields[2], ":")
 	if !ok {
-		return Entry{}, fmt.Errorf("device %q: want major:minor", fields[2])
+		return fmt.Errorf("device %q: want major:minor", fields[2])
 	}
 	if e.Major, err = number("device major", major); err != nil {
-		return Entry{}, err
+		return err
 	}
 	if e.Minor, err = number("device minor", minor); err != nil {
-		return Entry{}, err
+		return err
 	}
-	infos, err := moby.GetMountsFromReader(strings.NewReader(line), nil)
-	if err != nil {
-		return Entry{}, err
+	if n > 10 {
+		e.Optional = append([]string(nil), fields[6:n-4]...)
 	}
-	if len(infos) != 1 {
-		return Entry{}, fmt.Errorf("parser returned %d entries for one line", len(infos))
-	}
-	info := infos[0]
-	e.Root = info.Root
-	e.Point = info.Mountpoint
-	e.Options = info.Options
-	e.Optional = append([]string(nil), fields[6:n-4]...)
-	if len(e.Optional) == 0 {
-		e.Optional = nil
-	}
-	e.FSType = info.FSType
-	e.Source = info.Source
-	e.SuperOptions = info.VFSOptions
-	return e, nil
+	return nil
 }
 
 // number parses a non-negative decimal field of mountinfo.
