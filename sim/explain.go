@@ -200,8 +200,12 @@ func describeMount(m Mount) string {
 
 func points(es []mountinfo.Entry) string {
 	var ps []string
+	seen := map[string]bool{}
 	for _, e := range es {
-		ps = append(ps, e.Point)
+		if !seen[e.Point] {
+			seen[e.Point] = true
+			ps = append(ps, e.Point)
+		}
 	}
 	if len(ps) > 4 {
 		ps = append(ps[:4], fmt.Sprintf("and %d more", len(ps)-4))

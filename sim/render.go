@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -120,9 +121,14 @@ func (s *Sim) JSON(side Side) ([]byte, error) {
 		}
 		doc.Mounts = append(doc.Mounts, m)
 	}
-	data, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
+	// Op provenance reads "classic.star:35 > @stdlib//bootstrap.star:145":
+	// keep ">" as it is rather than HTML-escaped.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
 		return nil, err
 	}
-	return append(data, '\n'), nil
+	return b.Bytes(), nil
 }

@@ -178,7 +178,7 @@ func runTest(env *env, name string, fn starlark.Callable, sum *Summary) {
 	t := &testContext{env: env, name: name}
 	thread := env.thread(name)
 	_, err := starlark.Call(thread, fn, starlark.Tuple{t}, nil)
-	label := env.display + ": " + name
+	label := env.file.Display + ": " + name
 	switch {
 	case err != nil:
 		sum.Errors++
