@@ -23,6 +23,10 @@ import (
 //   - `{a,b,c}` is an alternation, possibly nested and possibly with an
 //     empty member (`/dir{,/}`), and needs at least two members;
 //   - `\` escapes the next character.
+//
+// Matching is on UTF-8 text: a byte that is not valid UTF-8 matches any
+// other invalid byte, a limit of Go's regexp package that no path this
+// generator writes runs into.
 type Glob struct {
 	pattern string
 	re      *regexp.Regexp

@@ -100,7 +100,7 @@ func (c Config) pattern(p string, s shape) (string, error) {
 		if pc.glob {
 			b.WriteString(pc.text)
 		} else {
-			b.WriteString(escape(pc.text))
+			b.WriteString(Escape(pc.text))
 		}
 	}
 	out := collapseSlashes(b.String())
@@ -142,14 +142,16 @@ func usrAlias(pattern string) string {
 	return pattern
 }
 
-// escape quotes the characters AppArmor would read as pattern syntax.
-func escape(literal string) string {
+// Escape quotes the characters AppArmor would read as pattern syntax, so
+// that a literal path can be put in a rule.
+// It works on bytes: paths are byte strings, not necessarily UTF-8.
+func Escape(literal string) string {
 	var b strings.Builder
-	for _, r := range literal {
-		if strings.ContainsRune(`\*?[]{}^"`, r) {
+	for i := 0; i < len(literal); i++ {
+		if strings.IndexByte(`\*?[]{}^"`, literal[i]) >= 0 {
 			b.WriteByte('\\')
 		}
-		b.WriteRune(r)
+		b.WriteByte(literal[i])
 	}
 	return b.String()
 }

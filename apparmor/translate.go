@@ -72,7 +72,7 @@ func (c Config) opRules(op plan.Op, sh map[string]shape) ([]Rule, error) {
 		words, _ := optionWords(op.Options)
 		// The source of a new filesystem is a device name ("tmpfs",
 		// "none") unless it is a path.
-		source := escape(op.Source)
+		source := Escape(op.Source)
 		if len(op.Source) > 0 && op.Source[0] == '/' {
 			if source, err = c.pattern(op.Source, fileShape); err != nil {
 				return nil, err
@@ -84,7 +84,7 @@ func (c Config) opRules(op plan.Op, sh map[string]shape) ([]Rule, error) {
 		if target, err = dir(op.Target); err != nil {
 			return nil, err
 		}
-		return []Rule{{Class: Mount, FSType: escape(op.FSType), Options: words, Source: source, Target: target}}, nil
+		return []Rule{{Class: Mount, FSType: Escape(op.FSType), Options: words, Source: source, Target: target}}, nil
 	case plan.Remount:
 		if err := checkOptions(op.Options); err != nil {
 			return nil, err

@@ -169,7 +169,7 @@ func policyConfig(snap string, baseDirs []string) apparmor.Config {
 			continue
 		}
 		seen[d] = true
-		c.Vary = append(c.Vary, apparmor.Vary{Literal: d, Glob: apparmorEscape(parent) + "*/current"})
+		c.Vary = append(c.Vary, apparmor.Vary{Literal: d, Glob: apparmor.Escape(parent) + "*/current"})
 	}
 	if snap == anySnap {
 		c.Vary = append(c.Vary, apparmor.Vary{Literal: anySnap, Glob: "*"})
@@ -184,16 +184,4 @@ func policyConfig(snap string, baseDirs []string) apparmor.Config {
 func withSnap(f facts.Facts, snap string) facts.Facts {
 	f.SnapName = snap
 	return f
-}
-
-// apparmorEscape quotes AppArmor pattern characters in a literal path.
-func apparmorEscape(p string) string {
-	var b strings.Builder
-	for _, r := range p {
-		if strings.ContainsRune(`\*?[]{}^"`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
