@@ -58,7 +58,8 @@ var testHookPredeclared func(starlark.StringDict)
 var options = &syntax.FileOptions{}
 
 // Eval evaluates the profile and returns its program. Errors in the
-// profile are *Error values naming file:line:col.
+// profile are *Error values naming file:line:col. Eval keeps its state
+// per call, so concurrent calls are safe.
 func Eval(cfg Config) (*plan.Program, error) {
 	if cfg.Profile == nil {
 		return nil, errors.New("interp: no profile file system")

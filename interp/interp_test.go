@@ -281,3 +281,32 @@ func TestToStarlark(t *testing.T) {
 		t.Errorf("toStarlark(map[int]int) error = %v", err)
 	}
 }
+
+// TestEvalConcurrent evaluates one profile from several goroutines: Eval
+// keeps all its state per call, so callers (the simulator, tests) may run
+// evaluations in parallel. Run with -race.
+func TestEvalConcurrent(t *testing.T) {
+	profile := fstest.MapFS{"p.star": {Data: []byte("load(\"@stdlib//l.star\", \"f\")\nf(facts.base_dir)\n")}}
+	stdlib := fstest.MapFS{"l.star": {Data: []byte("def f(p):\n    rbind(p, \"$SCRATCH\")\n")}}
+	cfg := Config{Profile: profile, File: "p.star", Stdlib: stdlib, Facts: testFacts()}
+	want, err := Eval(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string)
+	for i := 0; i < 8; i++ {
+		go func() {
+			prog, err := Eval(cfg)
+			if err != nil {
+				done <- err.Error()
+				return
+			}
+			done <- prog.Text()
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if got := <-done; got != want.Text() {
+			t.Errorf("concurrent Eval: got\n%s\nwant\n%s", got, want.Text())
+		}
+	}
+}
