@@ -46,10 +46,9 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // newError converts an error from starlark.ExecFileOptions to an *Error.
-// known are the predeclared names, for "did you mean" suggestions.
 // skip is the number of outer frames that belong to the files loading
 // this one, left out when looking for the Origin.
-func newError(err error, maxSteps uint64, known []string, skip int) error {
+func (l *loader) newError(err error, skip int) error {
 	var ie *Error
 	var evalErr *starlark.EvalError
 	var synErr syntax.Error
@@ -62,8 +61,8 @@ func newError(err error, maxSteps uint64, known []string, skip int) error {
 			// module's backtrace holds the whole stack.
 			e.Backtrace = ie.Backtrace
 		}
-		if strings.Contains(e.Msg, "too many steps") {
-			e.Msg = fmt.Sprintf("step limit exceeded: evaluation took more than %d steps", maxSteps)
+		if l.stepsExceeded && e.Msg == "Starlark computation cancelled: "+stepLimitReason {
+			e.Msg = fmt.Sprintf("step limit exceeded: evaluation took more than %d steps", l.maxSteps)
 		}
 		// Innermost Starlark frame (the builtin's own frame has no
 		// position).
@@ -86,7 +85,7 @@ func newError(err error, maxSteps uint64, known []string, skip int) error {
 		for i, re := range resErrs {
 			msgs[i] = re.Msg
 			if name, ok := strings.CutPrefix(re.Msg, "undefined: "); ok {
-				if near := nearest(name, known); near != "" {
+				if near := nearest(name, l.known); near != "" {
 					msgs[i] += fmt.Sprintf(" (did you mean %s?)", near)
 				}
 			}

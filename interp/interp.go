@@ -51,6 +51,9 @@ type Config struct {
 	Print func(msg string)
 }
 
+// stepLimitReason is the cancellation reason when the step limit is hit.
+const stepLimitReason = "step limit"
+
 // testHookPredeclared lets tests add builtins that probe the thread.
 var testHookPredeclared func(starlark.StringDict)
 
@@ -109,6 +112,10 @@ func Eval(cfg Config) (*plan.Program, error) {
 		maxSteps = DefaultMaxSteps
 	}
 	thread.SetMaxExecutionSteps(maxSteps)
+	thread.OnMaxSteps = func(th *starlark.Thread) {
+		l.stepsExceeded = true
+		th.Cancel(stepLimitReason)
+	}
 	builtins.SetProgram(thread, prog)
 	f := cfg.Facts
 	builtins.SetFacts(thread, &f)
@@ -116,7 +123,7 @@ func Eval(cfg Config) (*plan.Program, error) {
 	l.maxSteps = maxSteps
 	l.known = append(predeclared.Keys(), starlark.Universe.Keys()...)
 	if _, err := starlark.ExecFileOptions(options, thread, display, src, predeclared); err != nil {
-		return nil, newError(err, maxSteps, l.known, 0)
+		return nil, l.newError(err, 0)
 	}
 	if len(prog.Ops) == 0 {
 		pos := plan.Pos{File: display, Line: 1, Col: 1}

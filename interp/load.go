@@ -26,6 +26,8 @@ type loader struct {
 	stdlib      fs.FS
 	predeclared starlark.StringDict
 	maxSteps    uint64
+	// stepsExceeded is set when the step limit cancels the thread.
+	stepsExceeded bool
 	// known are the predeclared and universal names, for suggestions.
 	known []string
 	// cache maps a module's display name to its result; a nil globals
@@ -71,7 +73,7 @@ func (l *loader) load(thread *starlark.Thread, name string) (starlark.StringDict
 	builtins.SetLoading(thread, prev)
 	l.stack = l.stack[:len(l.stack)-1]
 	if err != nil {
-		err = newError(err, l.maxSteps, l.known, depth)
+		err = l.newError(err, depth)
 	}
 	l.cache[display] = &module{globals, err}
 	return globals, err
