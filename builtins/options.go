@@ -33,6 +33,8 @@ var dataFlags = map[string]bool{
 	"newinstance": true, "inode32": true, "inode64": true, "noswap": true,
 	"acl": true, "noacl": true, "user_xattr": true, "nouser_xattr": true,
 	"defaults": true, "nouser": true,
+	// cgroup2
+	"nsdelegate": true, "memory_recursiveprot": true, "favordynmods": true,
 }
 
 // dataValues are file-system data options of the form name=value.
