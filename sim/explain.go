@@ -28,6 +28,17 @@ type Explanation struct {
 	Peers   []mountinfo.Entry // same peer group: events flow both ways
 	Masters []mountinfo.Entry // the group Path's mount receives from
 	Slaves  []mountinfo.Entry // host mounts that receive from Path's group
+	// Checks are the probes run after the analysis, to confirm it on the
+	// fake kernel: a mount made on one side and looked for on the other.
+	Checks []Check
+}
+
+// Check is one probe: a tmpfs mounted at Made on one side, looked for at
+// Seen on the other.
+type Check struct {
+	From       Side
+	Made, Seen string
+	Got        bool
 }
 
 // Event is one op's effect on the path.
@@ -106,8 +117,50 @@ func (s *Sim) explain(p string) (*Explanation, error) {
 		if err := x.relate(s); err != nil {
 			return nil, err
 		}
+		x.probe(s)
 	}
 	return x, nil
+}
+
+// probe confirms the propagation analysis: it mounts a tmpfs below the
+// path on the host (at the host path the snap's mount shows, when it
+// shows a host mount) and looks for it in the snap, then the other way.
+// Probes need a directory they can create; where they cannot (a
+// read-only file system, a file), nothing is checked.
+func (x *Explanation) probe(s *Sim) {
+	if st, err := s.SnapProc.Lstat(x.Path); err != nil || !st.IsDir() {
+		return
+	}
+	hostPath := x.Path
+	related := append(append([]mountinfo.Entry{}, x.Peers...), x.Masters...)
+	for _, h := range related {
+		if h.Major != x.Mount.Major || h.Minor != x.Mount.Minor {
+			continue
+		}
+		// The file at Path is the filesystem's Root+rel; the host mount
+		// shows it at its point plus that path below its own root.
+		fsPath := path.Join(x.Mount.Root, strings.TrimPrefix(x.Path, x.Mount.Point))
+		if within(fsPath, h.Root) {
+			hostPath = path.Join(h.Point, strings.TrimPrefix(fsPath, h.Root))
+			break
+		}
+	}
+	try := func(from Side, made, seen string) {
+		if err := mkdirAll(s.proc(from), made); err != nil {
+			return
+		}
+		if _, err := s.ProbeMount(from, made); err != nil {
+			return
+		}
+		other := Snap
+		if from == Snap {
+			other = Host
+		}
+		got, _ := s.Sees(other, seen)
+		x.Checks = append(x.Checks, Check{From: from, Made: made, Seen: seen, Got: got})
+	}
+	try(Host, path.Join(hostPath, ".confine-probe-host"), path.Join(x.Path, ".confine-probe-host"))
+	try(Snap, path.Join(x.Path, ".confine-probe-snap"), path.Join(hostPath, ".confine-probe-snap"))
 }
 
 // relate finds the host mounts the path's mount shares a peer group with,
@@ -186,6 +239,20 @@ func (x *Explanation) Text() string {
 	}
 	if len(x.Slaves) > 0 {
 		fmt.Fprintf(&b, "  the host receives at %s\n", points(x.Slaves))
+	}
+	if len(x.Checks) > 0 {
+		b.WriteString("checked on the fake kernel:\n")
+	}
+	for _, c := range x.Checks {
+		other, where := "on the host", "in the snap"
+		if c.From == Host {
+			other, where = "in the snap", "on the host"
+		}
+		verdict := "no"
+		if c.Got {
+			verdict = "yes"
+		}
+		fmt.Fprintf(&b, "  a mount %s at %s appears %s at %s: %s\n", where, c.Made, other, c.Seen, verdict)
 	}
 	return b.String()
 }
