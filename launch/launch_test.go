@@ -63,12 +63,12 @@ func TestMain(m *testing.M) {
 // env is one test's world: a tmpfs state directory and a tmpfs host area
 // holding the scratch directories and the mount points the programs use.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	state string
 	area  string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{t: t, state: tmpfs(t), area: tmpfs(t)}
 	for _, d := range []string{"scratch", "mnt", "hostfs"} {
@@ -79,7 +79,7 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-func tmpfs(t *testing.T) string {
+func tmpfs(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "mode=0755"); err != nil {
