@@ -61,8 +61,10 @@ type Options struct {
 //     from "rw,nodev,noexec,relatime" to "ro,relatime"; mount(8) hides
 //     this by re-adding the current flags itself).
 //   - The Ubuntu Legacy layout binds /usr/lib/nvidia-<major> (and the
-//     lib32 twin) on gl (gl32), then remounts it read-only, which
-//     snap-confine does not do but the farms get.
+//     lib32 twin) on gl (gl32), then remounts it ro,nosuid,nodev, which
+//     snap-confine does not do but the farms get. Not noexec: unlike the
+//     farms, this mount holds the libraries themselves, and ld.so cannot
+//     map a library from a noexec mount.
 //   - Vulkan ICDs and EGL vendor files are farmed the same way into
 //     vulkan/icd.d and glvnd/egl_vendor.d.
 //
@@ -162,7 +164,7 @@ func (e *expander) bind(dir, farm string) error {
 	e.mkdir(path.Join(LibDir, farm))
 	e.ops = append(e.ops,
 		plan.Op{Kind: plan.Bind, Source: path.Join(e.o.HostDir, dir), Target: t},
-		plan.Op{Kind: plan.Remount, Target: t, Options: "ro"})
+		plan.Op{Kind: plan.Remount, Target: t, Options: "ro,nosuid,nodev"})
 	return nil
 }
 
