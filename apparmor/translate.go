@@ -35,6 +35,46 @@ func (c Config) Rules(p *plan.Program) ([]Rule, error) {
 		}
 		rules = append(rules, rs...)
 	}
+	undo, err := c.undoRules(p)
+	if err != nil {
+		return nil, fmt.Errorf("apparmor: %w", err)
+	}
+	return append(rules, undo...), nil
+}
+
+// undoRules are the calls the executor makes when a program fails: it
+// detaches whatever is stacked on the scratch directory (made rprivate
+// first, so that the detach does not propagate to the host) and removes
+// it, under put_old when the failure came after pivot_root (package
+// executor, undo.go). Programs that do not use $SCRATCH need none.
+func (c Config) undoRules(p *plan.Program) ([]Rule, error) {
+	uses := false
+	for _, op := range p.Ops {
+		if strings.Contains(op.Source, plan.Scratch) || strings.Contains(op.Target, plan.Scratch) {
+			uses = true
+			break
+		}
+	}
+	if !uses {
+		return nil, nil
+	}
+	dirs := []string{plan.Scratch}
+	for _, op := range p.Ops {
+		if op.Kind == plan.Pivot && strings.HasPrefix(op.Source, plan.Scratch) {
+			dirs = append(dirs, strings.TrimPrefix(op.Source, plan.Scratch)+"/"+plan.Scratch)
+		}
+	}
+	var rules []Rule
+	for _, d := range dirs {
+		pat, err := c.pattern(d, dirShape)
+		if err != nil {
+			return nil, err
+		}
+		rules = append(rules,
+			Rule{Class: Mount, Options: []string{"rw", "rprivate"}, Target: pat},
+			Rule{Class: Umount, Target: pat},
+			Rule{Class: File, Target: pat, Perms: "rw"})
+	}
 	return rules, nil
 }
 

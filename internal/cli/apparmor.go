@@ -155,8 +155,10 @@ func namedPrograms(pf *profileFlags, profiles []string) ([]*plan.Program, []stri
 // policyConfig widens the values that were fixed for evaluation but vary
 // between launches: the stand-in snap name, the stand-in NVIDIA driver
 // version (see nvidiaFacts), and the base snap's directory
-// (SNAP_MOUNT_DIR/core/current becomes SNAP_MOUNT_DIR/*/current: every
-// snap has its own base, and snap-confine's policy allows any).
+// (SNAP_MOUNT_DIR/core/current becomes SNAP_MOUNT_DIR/*/*: every snap has
+// its own base, and "current" is a symlink that the kernel resolves to the
+// revision, SNAP_MOUNT_DIR/core/16928, before AppArmor sees the path; so
+// snap-confine's policy allows any base and revision too).
 func policyConfig(snap string, baseDirs []string) apparmor.Config {
 	var c apparmor.Config
 	// Longest first, so that /var/lib/snapd/snap/core/current is widened
@@ -169,7 +171,7 @@ func policyConfig(snap string, baseDirs []string) apparmor.Config {
 			continue
 		}
 		seen[d] = true
-		c.Vary = append(c.Vary, apparmor.Vary{Literal: d, Glob: apparmor.Escape(parent) + "*/current"})
+		c.Vary = append(c.Vary, apparmor.Vary{Literal: d, Glob: apparmor.Escape(parent) + "*/*"})
 	}
 	if snap == anySnap {
 		c.Vary = append(c.Vary, apparmor.Vary{Literal: anySnap, Glob: "*"})
