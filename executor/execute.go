@@ -39,6 +39,9 @@ type Result struct {
 // failure, undoes what it safely can on the host side (see the package
 // documentation) and returns an *OpError.
 func Execute(prog *plan.Program, sys kernel.Syscalls, opts Options) (*Result, error) {
+	if prog == nil || sys == nil {
+		return nil, errors.New("cannot execute: no program or no kernel")
+	}
 	r := &run{sys: sys, opts: opts}
 	if usesScratch(prog) {
 		pattern := opts.ScratchPattern

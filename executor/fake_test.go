@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"confine/executor"
+	"confine/kernel"
 	"confine/kernel/fake"
 	"confine/plan"
 )
@@ -129,6 +130,33 @@ func BenchmarkLower(b *testing.B) {
 	for b.Loop() {
 		for _, op := range allKinds {
 			executor.Lower(op)
+		}
+	}
+}
+
+func TestExecuteBadInput(t *testing.T) {
+	host := fakeHost(t)
+	tests := []struct {
+		name string
+		prog *plan.Program
+		sys  kernel.Syscalls
+		want string
+	}{
+		{"no program", nil, host, "cannot execute: no program or no kernel"},
+		{"no kernel", &plan.Program{}, nil, "cannot execute: no program or no kernel"},
+		{"unknown kind", &plan.Program{Ops: []plan.Op{op(99, "", "/x", 7)}},
+			host, "cannot perform operation: kind(99)  /x: cannot lower op: unknown kind kind(99) (test.star:7)"},
+		{"bad template", &plan.Program{Ops: []plan.Op{op(plan.Bind, "$SCRATCH", "$SCRATCH", 1)}},
+			host, "cannot create temporary directory for the root file system"},
+	}
+	for _, tt := range tests {
+		opts := executor.Options{}
+		if tt.name == "bad template" {
+			opts.ScratchPattern = "/tmp/no-x"
+		}
+		_, err := executor.Execute(tt.prog, tt.sys, opts)
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%s: got %v, want an error starting %q", tt.name, err, tt.want)
 		}
 	}
 }
