@@ -11,7 +11,8 @@ import (
 
 // TestDifferential compares the fake with the real kernel on random
 // sequences: 200 sequences of 15 steps, the same every run (a few
-// seconds). CONFINE_DIFF_SEED and CONFINE_DIFF_SEQUENCES explore further.
+// seconds). CONFINE_DIFF_SEED, CONFINE_DIFF_SEQUENCES and CONFINE_DIFF_OPS
+// explore further.
 func TestDifferential(t *testing.T) {
 	if nstest.Reexec(t) {
 		return
@@ -25,6 +26,9 @@ func TestDifferential(t *testing.T) {
 	}
 	if v, err := strconv.Atoi(os.Getenv("CONFINE_DIFF_SEQUENCES")); err == nil {
 		opts.Sequences = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("CONFINE_DIFF_OPS")); err == nil {
+		opts.Ops = v
 	}
 	kerneltest.Differential(t, opts, newLinuxEnv, newFakeEnv)
 }
