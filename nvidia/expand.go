@@ -43,11 +43,12 @@ type Options struct {
 //
 // The method is snap-confine's, for the same reasons:
 //
-//   - Multiarch, Biarch and Loader libraries become a symlink farm: a tmpfs at
-//     LibDir/gl (nodev, noexec, mode=755, the spelling mountinfo shows)
-//     holding one symlink per library into HostFS, then
-//     "mount -o remount,bind,ro,nodev,noexec".
-//     That is one mount per directory where per-file binds would add one
+//   - Multiarch, Biarch and Loader libraries become a symlink farm: a
+//     tmpfs at LibDir/gl (nodev, noexec, mode=755, the spelling
+//     mountinfo shows) holding one symlink per library into HostFS,
+//     then "mount -o remount,bind,ro,nodev,noexec". That is one mount
+//     per directory where per-file binds (the CDI model of
+//     peers.md §4.2) would add one
 //     mount (and one mountinfo line, and one more propagation target)
 //     per library, dozens of them on every launch; the links also let a
 //     later source override an earlier one (biarch's
