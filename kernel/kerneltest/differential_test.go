@@ -14,9 +14,8 @@ import (
 // seconds). CONFINE_DIFF_SEED, CONFINE_DIFF_SEQUENCES and CONFINE_DIFF_OPS
 // explore further.
 func TestDifferential(t *testing.T) {
-	if nstest.Reexec(t) {
-		return
-	}
+	// The options are read before Reexec so that go test's cache, which
+	// keys on the variables this process reads, sees them.
 	opts := kerneltest.DiffOptions{Seed: 1, Sequences: 200, Ops: 15}
 	if testing.Short() {
 		opts.Sequences = 20
@@ -29,6 +28,9 @@ func TestDifferential(t *testing.T) {
 	}
 	if v, err := strconv.Atoi(os.Getenv("CONFINE_DIFF_OPS")); err == nil {
 		opts.Ops = v
+	}
+	if nstest.Reexec(t) {
+		return
 	}
 	kerneltest.Differential(t, opts, newLinuxEnv, newFakeEnv)
 }
