@@ -31,6 +31,9 @@ func (s *simFlags) register(fs *flag.FlagSet) {
 // machine's, so that a fixture poses as its distribution), applies --snap
 // and --fact, and evaluates the profile.
 func (s *simFlags) load() (*hosts.Host, *plan.Program, error) {
+	if s.pf.FactsRoot != "/" && s.pf.FactsRoot != "" {
+		return nil, nil, fmt.Errorf("--facts-root: the facts come from --host here (a fixture poses as its distribution); use --fact to change one")
+	}
 	name := s.host
 	if name == "" {
 		name = hosts.Live
