@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"golang.org/x/sys/unix"
-
 	"confine/kernel"
 )
 
@@ -36,39 +34,6 @@ func (q Request) String() string {
 		return fmt.Sprintf("mount fstype=%q source=%q target=%q flags=%s", q.FSType, q.Source, q.Target, kernel.FlagString(q.Flags))
 	}
 	return fmt.Sprintf("%s source=%q target=%q", q.Class, q.Source, q.Target)
-}
-
-// optionFlags maps AppArmor mount option words to mount(2) flags.
-var optionFlags = map[string]uintptr{
-	"rw":          0,
-	"ro":          unix.MS_RDONLY,
-	"nosuid":      unix.MS_NOSUID,
-	"nodev":       unix.MS_NODEV,
-	"noexec":      unix.MS_NOEXEC,
-	"sync":        unix.MS_SYNCHRONOUS,
-	"remount":     unix.MS_REMOUNT,
-	"mand":        unix.MS_MANDLOCK,
-	"dirsync":     unix.MS_DIRSYNC,
-	"noatime":     unix.MS_NOATIME,
-	"nodiratime":  unix.MS_NODIRATIME,
-	"bind":        unix.MS_BIND,
-	"rbind":       unix.MS_BIND | unix.MS_REC,
-	"move":        unix.MS_MOVE,
-	"silent":      unix.MS_SILENT,
-	"acl":         unix.MS_POSIXACL,
-	"unbindable":  unix.MS_UNBINDABLE,
-	"runbindable": unix.MS_UNBINDABLE | unix.MS_REC,
-	"private":     unix.MS_PRIVATE,
-	"rprivate":    unix.MS_PRIVATE | unix.MS_REC,
-	"slave":       unix.MS_SLAVE,
-	"rslave":      unix.MS_SLAVE | unix.MS_REC,
-	"shared":      unix.MS_SHARED,
-	"rshared":     unix.MS_SHARED | unix.MS_REC,
-	"relatime":    unix.MS_RELATIME,
-	"iversion":    unix.MS_I_VERSION,
-	"strictatime": unix.MS_STRICTATIME,
-	"lazytime":    unix.MS_LAZYTIME,
-	"nosymfollow": unix.MS_NOSYMFOLLOW,
 }
 
 // variables are the policy variables the launcher's rules use, as

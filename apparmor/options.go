@@ -2,13 +2,16 @@ package apparmor
 
 import (
 	"fmt"
-	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"confine/kernel"
 )
 
-// optionOrder is the order in which mount option words are written: the
-// order of snap-confine's option renderer (sc_mount_opt2str), so that
-// rules read like the ones in snap-confine's policy ("rw rbind",
-// "ro remount bind"). "rw" or "ro" always comes first.
+// optionOrder is the order in which mount option words are written, after
+// "rw" or "ro": the order of snap-confine's option renderer
+// (sc_mount_opt2str), so that rules read like the ones in snap-confine's
+// policy ("rw rbind", "ro nosuid nodev remount bind").
 var optionOrder = []string{
 	"nosuid", "nodev", "noexec", "sync", "remount", "mand", "dirsync",
 	"noatime", "nodiratime", "bind", "rbind", "move", "silent", "acl",
@@ -17,82 +20,77 @@ var optionOrder = []string{
 	"nosymfollow",
 }
 
-// clearingWords are mount(8) options that clear a flag. Under
-// options=(…) a flag that is not named must be clear, so they add nothing
-// to a rule and are dropped.
-var clearingWords = map[string]bool{
-	"rw": true, "suid": true, "dev": true, "exec": true, "async": true,
-	"nomand": true, "atime": true, "diratime": true, "norelatime": true,
-	"nostrictatime": true, "nolazytime": true, "loud": true, "noacl": true,
-	"noiversion": true, "defaults": true, "symfollow": true,
+// optionFlags maps AppArmor mount option words to mount(2) flags. The
+// recursive words stand for a flag together with MS_REC.
+var optionFlags = map[string]uintptr{
+	"rw":          0,
+	"ro":          unix.MS_RDONLY,
+	"nosuid":      unix.MS_NOSUID,
+	"nodev":       unix.MS_NODEV,
+	"noexec":      unix.MS_NOEXEC,
+	"sync":        unix.MS_SYNCHRONOUS,
+	"remount":     unix.MS_REMOUNT,
+	"mand":        unix.MS_MANDLOCK,
+	"dirsync":     unix.MS_DIRSYNC,
+	"noatime":     unix.MS_NOATIME,
+	"nodiratime":  unix.MS_NODIRATIME,
+	"bind":        unix.MS_BIND,
+	"rbind":       unix.MS_BIND | unix.MS_REC,
+	"move":        unix.MS_MOVE,
+	"silent":      unix.MS_SILENT,
+	"acl":         unix.MS_POSIXACL,
+	"unbindable":  unix.MS_UNBINDABLE,
+	"runbindable": unix.MS_UNBINDABLE | unix.MS_REC,
+	"private":     unix.MS_PRIVATE,
+	"rprivate":    unix.MS_PRIVATE | unix.MS_REC,
+	"slave":       unix.MS_SLAVE,
+	"rslave":      unix.MS_SLAVE | unix.MS_REC,
+	"shared":      unix.MS_SHARED,
+	"rshared":     unix.MS_SHARED | unix.MS_REC,
+	"relatime":    unix.MS_RELATIME,
+	"iversion":    unix.MS_I_VERSION,
+	"strictatime": unix.MS_STRICTATIME,
+	"lazytime":    unix.MS_LAZYTIME,
+	"nosymfollow": unix.MS_NOSYMFOLLOW,
 }
 
-// optionWords splits a mount(8) option string into the AppArmor words for
-// its flags, rw/ro first and the rest in optionOrder. Words that are not
-// flags (mode=0755, size=1m, newinstance, …) are filesystem data, which
-// AppArmor's options=(…) does not mediate; they are returned separately
-// so that callers can say so.
-func optionWords(options string, extra ...string) (words, data []string) {
-	flags := map[string]bool{}
-	for _, w := range extra {
-		flags[w] = true
+// flagWords writes mount(2) flags as AppArmor option words: "rw" or "ro"
+// first, then the rest in optionOrder, MS_REC folded into the recursive
+// form of the one flag it qualifies ("rbind", "rslave"). Flags AppArmor
+// has no word for are an error, never dropped: a rule without them would
+// not match the call.
+func flagWords(flags uintptr) ([]string, error) {
+	words := []string{"rw"}
+	if flags&unix.MS_RDONLY != 0 {
+		words[0] = "ro"
 	}
-	ro := false
-	for _, w := range strings.Split(options, ",") {
-		w = strings.TrimSpace(w)
-		switch {
-		case w == "":
-		case w == "ro":
-			ro = true
-		case w == "rw":
-			ro = false
-		case clearingWords[w]:
-		case isFlagWord(w):
-			flags[w] = true
-		default:
-			data = append(data, w)
-		}
-	}
-	if ro {
-		words = append(words, "ro")
-	} else {
-		words = append(words, "rw")
-	}
+	rest := flags &^ unix.MS_RDONLY
+	rec := rest&unix.MS_REC != 0
 	for _, w := range optionOrder {
-		if flags[w] {
-			words = append(words, w)
+		f := optionFlags[w]
+		switch {
+		case f&unix.MS_REC != 0:
+			// A recursive word: only with MS_REC, which it takes.
+			if !rec || rest&f != f {
+				continue
+			}
+		case rec && hasRecursive[w]:
+			// With MS_REC, "bind" is written "rbind".
+			continue
+		case rest&f != f:
+			continue
 		}
+		words = append(words, w)
+		rest &^= f
 	}
-	return words, data
+	if rest == unix.MS_REC {
+		return nil, fmt.Errorf("mount flags %s: MS_REC without a flag it applies to", kernel.FlagString(flags))
+	}
+	if rest != 0 {
+		return nil, fmt.Errorf("mount flags %s: no AppArmor option for %s", kernel.FlagString(flags), kernel.FlagString(rest))
+	}
+	return words, nil
 }
 
-func isFlagWord(w string) bool {
-	for _, o := range optionOrder {
-		if o == w {
-			return true
-		}
-	}
-	return false
-}
-
-// propagationWord is the AppArmor option for a propagation change:
-// "rslave" for mount --make-rslave.
-func propagationWord(kind string, recursive bool) string {
-	w := strings.TrimPrefix(kind, "make_")
-	if recursive {
-		return "r" + w
-	}
-	return w
-}
-
-// checkOptions rejects option strings the generator cannot express, so
-// that a typo in a profile is reported instead of silently widening or
-// narrowing the policy.
-func checkOptions(options string) error {
-	for _, w := range strings.Split(options, ",") {
-		if strings.ContainsAny(w, " \t()\"#") {
-			return fmt.Errorf("mount option %q: not expressible in AppArmor policy", w)
-		}
-	}
-	return nil
-}
+// hasRecursive lists the words that have an "r" form for MS_REC.
+var hasRecursive = map[string]bool{"bind": true, "unbindable": true, "private": true, "slave": true, "shared": true}

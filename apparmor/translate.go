@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"confine/executor"
 	"confine/plan"
 )
 
@@ -87,29 +88,44 @@ func (c Config) opRules(op plan.Op, sh map[string]shape) ([]Rule, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Mount rules carry the flags the executor really passes to mount(2)
+	// (executor.Lower), as AppArmor option words: options=(…) matches
+	// the flags exactly, so a rule written from the profile's text could
+	// silently miss the call.
+	mountOptions := func() ([]string, error) {
+		call, err := executor.Lower(op)
+		if err != nil {
+			return nil, err
+		}
+		return flagWords(call.Flags)
+	}
 	switch op.Kind {
-	case plan.Bind:
+	case plan.Bind, plan.Move:
 		source, err := pat(op.Source)
 		if err != nil {
 			return nil, err
 		}
-		word := "bind"
-		if op.Recursive {
-			word = "rbind"
+		words, err := mountOptions()
+		if err != nil {
+			return nil, err
 		}
-		return []Rule{{Class: Mount, Options: []string{"rw", word}, Source: source, Target: target}}, nil
-	case plan.MakeShared, plan.MakeSlave, plan.MakePrivate, plan.MakeUnbindable:
-		// A propagation change names no source: mount(2) ignores it.
-		word := propagationWord(op.Kind.String(), op.Recursive)
-		return []Rule{{Class: Mount, Options: []string{"rw", word}, Target: target}}, nil
+		return []Rule{{Class: Mount, Options: words, Source: source, Target: target}}, nil
+	case plan.MakeShared, plan.MakeSlave, plan.MakePrivate, plan.MakeUnbindable, plan.Remount:
+		// Propagation changes and remounts name no source: mount(2)
+		// ignores it.
+		words, err := mountOptions()
+		if err != nil {
+			return nil, err
+		}
+		return []Rule{{Class: Mount, Options: words, Target: target}}, nil
 	case plan.Mount:
 		if op.FSType == "" {
 			return nil, fmt.Errorf("mount without a filesystem type")
 		}
-		if err := checkOptions(op.Options); err != nil {
+		words, err := mountOptions()
+		if err != nil {
 			return nil, err
 		}
-		words, _ := optionWords(op.Options)
 		// The source of a new filesystem is a device name ("tmpfs",
 		// "none") unless it is a path.
 		source := Escape(op.Source)
@@ -125,18 +141,6 @@ func (c Config) opRules(op plan.Op, sh map[string]shape) ([]Rule, error) {
 			return nil, err
 		}
 		return []Rule{{Class: Mount, FSType: Escape(op.FSType), Options: words, Source: source, Target: target}}, nil
-	case plan.Remount:
-		if err := checkOptions(op.Options); err != nil {
-			return nil, err
-		}
-		words, _ := optionWords(op.Options, "remount", "bind")
-		return []Rule{{Class: Mount, Options: words, Target: target}}, nil
-	case plan.Move:
-		source, err := pat(op.Source)
-		if err != nil {
-			return nil, err
-		}
-		return []Rule{{Class: Mount, Options: []string{"rw", "move"}, Source: source, Target: target}}, nil
 	case plan.Umount:
 		// umount2(2) flags (MNT_DETACH, UMOUNT_NOFOLLOW) are not mediated.
 		return []Rule{{Class: Umount, Target: target}}, nil
