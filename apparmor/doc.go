@@ -6,8 +6,11 @@
 // bootstrap, and it has to be edited by hand whenever the C code changes.
 // confine's programs are data, so the rules can be computed instead: Rules
 // turns every op of a program into the rule that permits exactly that call,
-// with execution-time values (the mkdtemp scratch directory, the snap's
-// name) widened into globs. A Policy merges the rules of many programs
+// with the mount flags the executor passes (executor.Lower) as option
+// words, execution-time values (the mkdtemp scratch directory, the snap's
+// name) widened into globs, and /lib, /bin and friends widened to
+// {,usr/}lib because the kernel mediates paths after following a merged
+// /usr's symlinks. A Policy merges the rules of many programs
 // (every shipped profile on every platform) into one profile for the
 // launcher binary, so that a single installed policy fits every host.
 //

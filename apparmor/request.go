@@ -78,8 +78,10 @@ func opRequests(op plan.Op, sh map[string]shape, values map[string]string) ([]Re
 			}
 		}
 	}
-	// The flags are the executor's own (executor.Lower), so that the test
-	// compares the generator's idea of each call with what is executed.
+	// The flags are the executor's own (executor.Lower). The rules are
+	// written from the same lowering, so what this checks is the way
+	// back: option words read as flags, and paths widened into globs
+	// that must still match the concrete, resolved names.
 	call, err := executor.Lower(op)
 	if err != nil {
 		return nil, err
