@@ -19,7 +19,8 @@ import (
 //
 // root is the new root before pivot_root (scratch_dir() in a bootstrap;
 // the call belongs after the hostfs self-bind and before pivot, step 13
-// of snap-confine.md §2.3). base is the snap's base (default
+// of snap-confine.md §2.3). Call it before pivot(): the legacy layout's
+// bind sources are host paths as the host's root names them. base is the snap's base (default
 // facts.base): only base "core" sees the host's libglvnd. hostfs is where
 // the host's root will be after pivot_root, where the farm's links point.
 //
