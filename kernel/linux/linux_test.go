@@ -80,6 +80,21 @@ func TestFileCalls(t *testing.T) {
 	if err != nil || !st.IsSymlink() {
 		t.Errorf("Lstat(link) = %+v, %v, want a symlink", st, err)
 	}
+	// lchown changes the link, not /etc (giving a file away needs root).
+	if os.Geteuid() == 0 {
+		if err := sys.Chown(link, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+		if st, _ := sys.Lstat(link); st.UID != 65534 || st.GID != 65534 {
+			t.Errorf("Chown(link): got owner %d:%d, want 65534:65534", st.UID, st.GID)
+		}
+		if st, _ := sys.Lstat("/etc"); st.UID == 65534 {
+			t.Errorf("Chown(link) followed the link to /etc")
+		}
+	}
+	if err := sys.Chdir(filepath.Join(dir, "missing")); !errors.Is(err, unix.ENOENT) {
+		t.Errorf("Chdir(missing) = %v, want ENOENT", err)
+	}
 	if err := sys.Rmdir(filepath.Join(dir, "missing")); !errors.Is(err, unix.ENOENT) {
 		t.Errorf("Rmdir(missing) = %v, want ENOENT", err)
 	}
