@@ -87,6 +87,11 @@ func treeSize(m *Mount) int { return len(m.subtree()) }
 // mount that receives from dest (propagateMnt); copies that land where a
 // mount already sits are tucked under it (§4.4).
 func (k *Kernel) attachRecursive(source, dest *Mount, mp string, moving bool) error {
+	// get_mountpoint(source root): a tree whose root dentry was removed
+	// cannot be attached anywhere (d_set_mounted() says ENOENT).
+	if source.sb.isUnlinked(source.root) {
+		return unix.ENOENT
+	}
 	size := treeSize(source)
 	var recv []*Mount
 	if dest.isShared() {

@@ -26,7 +26,10 @@ func (p *Proc) loopback(source string, t loc, recursive bool) error {
 	if err != nil {
 		return err
 	}
-	t = p.k.down(t)
+	t, err = p.k.mountTarget(t)
+	if err != nil {
+		return err
+	}
 	if t.m.ns != p.ns {
 		return unix.EINVAL
 	}
@@ -89,7 +92,7 @@ func (k *Kernel) dropTree(m *Mount) {
 // moveMount is do_move_mount_old()/do_move_mount(): mount --move. Checks
 // in the kernel's order (§6):
 //
-//   - source missing: ENOENT;
+//   - source empty: EINVAL; missing: ENOENT;
 //   - source not in the caller's namespace, or not the root of a mount, or
 //     the namespace's own root: EINVAL;
 //   - directory onto non-directory or the reverse: EINVAL;
@@ -102,17 +105,23 @@ func (k *Kernel) dropTree(m *Mount) {
 // except that a private or unbindable source keeps its state under a
 // non-shared destination.
 func (p *Proc) moveMount(source string, t loc) error {
+	// do_move_mount_old(): "if (!old_name || !*old_name) return -EINVAL".
 	if source == "" {
-		return unix.ENOENT
+		return unix.EINVAL
 	}
 	old, err := p.lookup(source, followFinal)
 	if err != nil {
 		return err
 	}
-	t = p.k.down(t)
 	m := old.m
 	if m.ns != p.ns || !old.isMountRoot() || m.parent == nil {
 		return unix.EINVAL
+	}
+	// The target is locked (lock_mount()) only now: a move of a plain
+	// directory onto a removed one is EINVAL, of a mount ENOENT (6.18).
+	t, err = p.k.mountTarget(t)
+	if err != nil {
+		return err
 	}
 	if t.isDir() != old.isDir() {
 		return unix.EINVAL

@@ -117,7 +117,10 @@ func (p *Proc) newMount(source string, t loc, fstype string, flags uintptr, mf m
 	if fstype == "" {
 		return unix.EINVAL
 	}
-	t = p.k.down(t)
+	t, err := p.k.mountTarget(t)
+	if err != nil {
+		return err
+	}
 	if t.m.ns != p.ns {
 		return unix.EINVAL
 	}

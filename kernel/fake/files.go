@@ -24,6 +24,13 @@ type superblock struct {
 	base string // the dentry that fs's "/" stands for (seeded trees)
 
 	links  map[string]string
+	// unlinked holds directories removed while a mount had them as its
+	// root (or a process as its root or working directory): the dentry
+	// lives on, unlinked (d_unlinked()), under a name of its own that no
+	// lookup can produce ("/c/1//deleted\x00N"), so a new file created at
+	// the old path is a different dentry. It stats as an empty directory
+	// and nothing can be created in it.
+	unlinked map[string]fs.FileMode
 	owners map[string][2]int
 	inos   map[string]uint64
 	ino    uint64
@@ -44,6 +51,7 @@ func (sb *superblock) init() {
 	sb.links = map[string]string{}
 	sb.owners = map[string][2]int{}
 	sb.inos = map[string]uint64{}
+	sb.unlinked = map[string]fs.FileMode{}
 }
 
 // superOptions renders mountinfo field 11.
@@ -91,6 +99,24 @@ func (sb *superblock) lstat(d string) (mode fs.FileMode, ok bool) {
 		return 0, false
 	}
 	return fi.Mode(), true
+}
+
+// stat is lstat for a dentry already in hand (a mount's root, a working
+// directory): unlike a lookup by name, it finds a directory that was
+// removed while a mount kept it alive.
+func (sb *superblock) stat(d string) (fs.FileMode, bool) {
+	if mode, ok := sb.lstat(d); ok {
+		return mode, true
+	}
+	mode, ok := sb.unlinked[d]
+	return mode, ok
+}
+
+// isUnlinked reports whether d is a removed directory kept alive by a
+// mount on it.
+func (sb *superblock) isUnlinked(d string) bool {
+	_, ok := sb.unlinked[d]
+	return ok
 }
 
 // readlink returns the text of the symlink at d.

@@ -25,6 +25,7 @@ type Kernel struct {
 	nsSeq    uint64  // namespace creation counter
 	pids     int
 	temps    int // Mkdtemp counter, so names are deterministic
+	ghosts   int // names for unlinked dentries still in use
 
 	mounts     map[int]*Mount // attached or detached but alive, by ID
 	childIndex map[childKey]*Mount

@@ -21,7 +21,7 @@ type loc struct {
 
 // isDir reports whether the dentry at l is a directory.
 func (l loc) isDir() bool {
-	mode, ok := l.m.sb.lstat(l.d)
+	mode, ok := l.m.sb.stat(l.d)
 	return ok && mode.IsDir()
 }
 
@@ -90,7 +90,7 @@ func (k *Kernel) walk(root, cwd loc, name string, flags walkFlags) (loc, error) 
 		}
 		if c := k.childAt(next.m, next.d); c != nil {
 			next = k.down(next)
-			mode, _ = next.m.sb.lstat(next.d)
+			mode, _ = next.m.sb.stat(next.d)
 		}
 		follow := !c.last || flags&followFinal != 0 || trailingSlash
 		if mode&fs.ModeSymlink != 0 && follow {
@@ -193,4 +193,14 @@ func pathOf(l, root loc) (string, bool) {
 func isPathReachable(l, root loc) bool {
 	_, ok := pathOf(l, root)
 	return ok
+}
+
+// mountTarget is lock_mount(): the topmost mount at t, which must not be a
+// removed directory ("cant_mount()": ENOENT).
+func (k *Kernel) mountTarget(t loc) (loc, error) {
+	t = k.down(t)
+	if t.m.sb.isUnlinked(t.d) {
+		return t, unix.ENOENT
+	}
+	return t, nil
 }

@@ -31,6 +31,8 @@ func (p *Proc) Entries() []mountinfo.Entry {
 			parent = m.parent.ID
 		}
 		root := m.root
+		// An unlinked root shows as "/c/1//deleted" (dentry_path()).
+		root, _, _ = strings.Cut(root, "\x00")
 		if m.sb.fstype == "nsfs" {
 			root = strings.TrimPrefix(root, "/") // nsfs names have no slash
 		}

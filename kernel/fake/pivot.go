@@ -59,6 +59,10 @@ func (p *Proc) pivotRoot(newRoot, putOld string) error {
 	if rootMnt.ns != p.ns || newMnt.ns != p.ns {
 		return unix.EINVAL
 	}
+	// "new_root was unlinked" (d_unlinked()).
+	if newMnt.sb.isUnlinked(nw.d) {
+		return unix.ENOENT
+	}
 	if newMnt == rootMnt || oldMnt == rootMnt {
 		return unix.EBUSY
 	}

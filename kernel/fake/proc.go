@@ -3,6 +3,7 @@ package fake
 import (
 	"fmt"
 	"io/fs"
+	"path"
 	"strings"
 
 	"confine/kernel"
@@ -65,7 +66,7 @@ func (p *Proc) Mkdir(name string, mode uint32) error {
 	if _, ok := dir.m.sb.lstat(d); ok {
 		return errno("mkdir", name, unix.EEXIST)
 	}
-	if err := writable(dir); err != nil {
+	if err := creatable(dir); err != nil {
 		return errno("mkdir", name, asErrno(err))
 	}
 	if err := dir.m.sb.mkdir(d, mode); err != nil {
@@ -82,42 +83,52 @@ func writable(l loc) error {
 	return nil
 }
 
-// Rmdir is rmdir(2). A dentry something is mounted on is busy, in any
-// namespace (d_mountpoint()).
+// Rmdir is rmdir(2), with do_rmdir()'s order: a last component of "."
+// is EINVAL and ".." ENOTEMPTY, a read-only mount is EROFS before the
+// name is even looked up, and a dentry something is mounted on is busy,
+// in any namespace (d_mountpoint()).
 func (p *Proc) Rmdir(name string) error {
 	if err := p.k.fault(fmt.Sprintf("rmdir(%q)", name)); err != nil {
 		return errno("rmdir", name, asErrno(err))
+	}
+	fail := func(e unix.Errno) error { return errno("rmdir", name, e) }
+	switch path.Base(strings.TrimRight(name, "/")) {
+	case ".":
+		return fail(unix.EINVAL)
+	case "..":
+		return fail(unix.ENOTEMPTY)
 	}
 	dir, base, err := p.k.walkParent(p.root, p.cwd, name)
 	if err != nil {
 		if err == unix.EEXIST {
 			err = unix.EBUSY // rmdir("/")
 		}
-		return errno("rmdir", name, asErrno(err))
+		return fail(asErrno(err))
+	}
+	if err := writable(dir); err != nil {
+		return fail(asErrno(err))
 	}
 	d := join(dir.d, base)
 	mode, ok := dir.m.sb.lstat(d)
 	switch {
 	case !ok:
-		return errno("rmdir", name, unix.ENOENT)
+		return fail(unix.ENOENT)
 	case !mode.IsDir():
-		return errno("rmdir", name, unix.ENOTDIR)
+		return fail(unix.ENOTDIR)
 	case p.k.isMountpoint(dir.m.sb, d):
-		return errno("rmdir", name, unix.EBUSY)
+		return fail(unix.EBUSY)
 	case !dir.m.sb.isEmptyDir(d):
-		return errno("rmdir", name, unix.ENOTEMPTY)
-	}
-	if err := writable(dir); err != nil {
-		return errno("rmdir", name, asErrno(err))
+		return fail(unix.ENOTEMPTY)
 	}
 	if err := dir.m.sb.remove(d); err != nil {
-		return errno("rmdir", name, asErrno(err))
+		return fail(asErrno(err))
 	}
+	p.k.keepUnlinked(dir.m.sb, d, mode)
 	return nil
 }
 
 // isMountpoint is d_mountpoint(): whether any mount, in any namespace, sits
-// on dentry d of sb, or is rooted there.
+// on dentry d of sb.
 func (k *Kernel) isMountpoint(sb *superblock, d string) bool {
 	for key := range k.childIndex {
 		if key.parent.sb == sb && key.dentry == d {
@@ -125,6 +136,38 @@ func (k *Kernel) isMountpoint(sb *superblock, d string) bool {
 		}
 	}
 	return false
+}
+
+// keepUnlinked gives a removed directory that a mount or a process still
+// holds a dentry of its own (see superblock.unlinked).
+func (k *Kernel) keepUnlinked(sb *superblock, d string, mode fs.FileMode) {
+	k.ghosts++
+	ghost := fmt.Sprintf("%s//deleted\x00%d", d, k.ghosts)
+	used := false
+	for _, m := range k.mounts {
+		if m.sb == sb && m.root == d {
+			m.root, used = ghost, true
+		}
+	}
+	for _, q := range k.procs {
+		for _, l := range []*loc{&q.root, &q.cwd} {
+			if l.m.sb == sb && l.d == d {
+				l.d, used = ghost, true
+			}
+		}
+	}
+	if used {
+		sb.unlinked[ghost] = mode
+	}
+}
+
+// creatable is the check of may_create()/lookup_create(): a directory that
+// was removed (kept alive by a mount) cannot get new entries.
+func creatable(dir loc) error {
+	if dir.m.sb.isUnlinked(dir.d) {
+		return unix.ENOENT
+	}
+	return writable(dir)
 }
 
 // Symlink is symlink(2).
@@ -143,7 +186,7 @@ func (p *Proc) Symlink(target, linkpath string) error {
 	if _, ok := dir.m.sb.lstat(d); ok {
 		return errno("symlink", linkpath, unix.EEXIST)
 	}
-	if err := writable(dir); err != nil {
+	if err := creatable(dir); err != nil {
 		return errno("symlink", linkpath, asErrno(err))
 	}
 	if err := dir.m.sb.symlink(d, target); err != nil {
@@ -159,7 +202,10 @@ func (p *Proc) CreateFile(name string) error {
 	if err != nil {
 		return errno("open", name, asErrno(err))
 	}
-	if err := writable(dir); err != nil {
+	if _, ok := dir.m.sb.lstat(join(dir.d, base)); ok {
+		return errno("open", name, unix.EEXIST)
+	}
+	if err := creatable(dir); err != nil {
 		return errno("open", name, asErrno(err))
 	}
 	if err := dir.m.sb.createFile(join(dir.d, base)); err != nil {
@@ -183,7 +229,7 @@ func (p *Proc) Lstat(name string) (kernel.Stat, error) {
 
 func statOf(l loc) kernel.Stat {
 	sb := l.m.sb
-	mode, _ := sb.lstat(l.d)
+	mode, _ := sb.stat(l.d)
 	own := sb.owners[l.d]
 	return kernel.Stat{Mode: mode, UID: own[0], GID: own[1],
 		Dev: unix.Mkdev(uint32(sb.major), uint32(sb.minor)), Ino: sb.inode(l.d)}
