@@ -23,7 +23,7 @@ type superblock struct {
 	fs   afero.Fs
 	base string // the dentry that fs's "/" stands for (seeded trees)
 
-	links  map[string]string
+	links map[string]string
 	// unlinked holds directories removed while a mount had them as its
 	// root (or a process as its root or working directory): the dentry
 	// lives on, unlinked (d_unlinked()), under a name of its own that no
@@ -31,9 +31,9 @@ type superblock struct {
 	// the old path is a different dentry. It stats as an empty directory
 	// and nothing can be created in it.
 	unlinked map[string]fs.FileMode
-	owners map[string][2]int
-	inos   map[string]uint64
-	ino    uint64
+	owners   map[string][2]int
+	inos     map[string]uint64
+	ino      uint64
 
 	ns *Namespace // for nsfs: the dentry "/" names this namespace
 }
