@@ -52,6 +52,23 @@ func launcherRules() []Rule {
 	file("@{PROC}/@{pid}/task/@{tid}/ns/mnt", "r")
 	file("@{PROC}/@{pid}/fd/", "r")
 	file("@{PROC}/sys/kernel/osrelease", "r")
+	// The Go runtime sizes huge pages from this at start.
+	file("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "r")
+	// Facts, gathered on every launch (package facts): os-release, the
+	// host's and the base's top levels, the snap mount directory (a
+	// symlink is read), and the NVIDIA driver's version, loader
+	// configuration and library directories. All of it is read-only and
+	// world-readable anyway.
+	file("/", "r")
+	file("/{etc,usr/lib}/os-release", "r")
+	file("/{,var/lib/snapd/}snap", "r")
+	file("/{,var/lib/snapd/}snap/**", "r")
+	file("/sys/module/nvidia/version", "r")
+	file("/etc/ld.so.conf", "r")
+	file("/etc/ld.so.conf.d/{,*}", "r")
+	file("/usr/{lib,lib32,lib64}/", "r")
+	file("/usr/{lib,lib32,lib64}/**", "r")
+	file("/usr/share/{vulkan,glvnd}/**", "r")
 	// --user NAME: os/user reads the databases itself (no NSS modules).
 	file("/etc/passwd", "r")
 	file("/etc/group", "r")
