@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"golang.org/x/sys/unix"
 )
 
 // Run runs every scenario as a subtest, each in a fresh Env from newEnv.
@@ -116,5 +114,3 @@ func diffLines(got, want []string) string {
 	}
 	return b.String()
 }
-
-var _ = unix.EINVAL
