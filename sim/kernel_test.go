@@ -32,6 +32,16 @@ func TestLiveSimulationMatchesKernel(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A host as systemd leaves it: everything shared, each mount its own
+	// peer group, so that the comparison covers propagation too. (These
+	// are this throwaway namespace's mounts; the real host's stay as
+	// they are.)
+	if err := unix.Mount("none", "/", "", unix.MS_REC|unix.MS_SHARED, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll("/media", 0o755); err != nil {
+		t.Fatal(err)
+	}
 	h, err := hosts.Load(hosts.Live)
 	if err != nil {
 		t.Fatal(err)
