@@ -69,6 +69,9 @@ func launcherRules() []Rule {
 	file("/usr/{lib,lib32,lib64}/", "r")
 	file("/usr/{lib,lib32,lib64}/**", "r")
 	file("/usr/share/{vulkan,glvnd}/**", "r")
+	// confine run --profile PATH (root only) reads the profile and the
+	// modules it loads from beside it.
+	file("/**.star", "r")
 	// --user NAME: os/user reads the databases itself (no NSS modules).
 	file("/etc/passwd", "r")
 	file("/etc/group", "r")
