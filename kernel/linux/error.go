@@ -12,6 +12,7 @@ import (
 // or directory"; Unwrap returns the unix.Errno.
 type Error struct {
 	Op     string // the system call: mount, umount2, pivot_root, mkdir, …
+	Root   string // the root a lookup was confined to (openat2 RESOLVE_IN_ROOT)
 	Source string // mount source, symlink text, pivot put_old
 	Target string // the path the call acts on
 	FSType string // mount filesystem type
@@ -27,6 +28,7 @@ func (e *Error) Error() string {
 			parts = append(parts, key+"="+val)
 		}
 	}
+	add("root", e.Root)
 	add("src", e.Source)
 	add("dst", e.Target)
 	add("fstype", e.FSType)

@@ -25,6 +25,8 @@ func TestErrorRendering(t *testing.T) {
 			"mount src=/a, dst=/b, flags=MS_BIND|MS_REC: no such file or directory"},
 		{&linux.Error{Op: "rmdir", Target: "/x", Err: unix.ENOTEMPTY},
 			"rmdir dst=/x: directory not empty"},
+		{&linux.Error{Op: "openat2", Root: "/tmp/s", Target: "media", Flags: "RESOLVE_IN_ROOT", Err: unix.ENOENT},
+			"openat2 root=/tmp/s, dst=media, flags=RESOLVE_IN_ROOT: no such file or directory"},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {

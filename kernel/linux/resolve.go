@@ -48,7 +48,7 @@ func (Linux) Resolve(root, name string) (string, func(), error) {
 	if err != nil {
 		e := &Error{Op: "openat2", Target: name, Err: err}
 		if root != "" {
-			e.Source = root
+			e.Root = root
 			e.Flags = "RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS"
 		}
 		return "", nil, e
