@@ -4,7 +4,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"sort"
 	"time"
 
 	"github.com/spf13/afero"
@@ -73,16 +72,6 @@ func (l *LinkFs) Remove(name string) error {
 	}
 	delete(l.links, path.Clean("/"+name))
 	return nil
-}
-
-// Links returns every link path in the tree, sorted.
-func (l *LinkFs) Links() []string {
-	names := make([]string, 0, len(l.links))
-	for name := range l.links {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // linkInfo is the lstat of a link.
