@@ -163,7 +163,8 @@ var diffLinks = []string{"b", "../c", "1/x", "a", "l", "1/f", "a/.."}
 
 func randomOps(r *rand.Rand, n int) []diffOp {
 	kinds := []string{"tmpfs", "tmpfs", "bind", "rbind", "move", "shared", "shared", "slave", "private",
-		"unbindable", "umount", "umount-lazy", "remount-ro", "mkdir", "ln", "rmdir", "touch", "umount-nofollow"}
+		"unbindable", "umount", "umount-lazy", "remount-ro", "mkdir", "ln", "rmdir", "touch", "umount-nofollow",
+		"remount-sb-ro", "remount-sb-rw", "bind-rdonly-slave", "tmpfs-shared", "expire"}
 	var ops []diffOp
 	for range n {
 		op := diffOp{kind: kinds[r.Intn(len(kinds))], src: diffPaths[r.Intn(len(diffPaths))],
@@ -185,7 +186,7 @@ func (op diffOp) String() string {
 		rec = "r"
 	}
 	switch op.kind {
-	case "bind", "rbind", "move", "ln":
+	case "bind", "rbind", "move", "ln", "bind-rdonly-slave":
 		return fmt.Sprintf("%s %s %s", op.kind, op.src, op.dst)
 	case "shared", "slave", "private", "unbindable":
 		return fmt.Sprintf("make-%s%s /%s", rec, op.kind, op.dst)
@@ -224,6 +225,18 @@ func (op diffOp) apply(sys kernel.Syscalls, area string, i int) error {
 		return sys.Mount("", dst, "", unix.MS_REMOUNT|unix.MS_BIND|unix.MS_RDONLY, "")
 	case "mkdir":
 		return sys.Mkdir(dst, 0o755)
+	case "remount-sb-ro":
+		return sys.Mount("", dst, "", unix.MS_REMOUNT|unix.MS_RDONLY, "")
+	case "remount-sb-rw":
+		return sys.Mount("", dst, "", unix.MS_REMOUNT, "")
+	case "bind-rdonly-slave":
+		// path_mount(): MS_BIND wins, MS_RDONLY and MS_SLAVE are ignored.
+		return sys.Mount(src, dst, "", unix.MS_BIND|unix.MS_RDONLY|unix.MS_SLAVE|rec, "")
+	case "tmpfs-shared":
+		// A propagation flag wins over a new mount.
+		return sys.Mount("t"+strconv.Itoa(i), dst, "tmpfs", unix.MS_SHARED, "")
+	case "expire":
+		return sys.Unmount(dst, unix.MNT_EXPIRE)
 	case "rmdir":
 		return sys.Rmdir(dst)
 	case "ln":

@@ -99,6 +99,11 @@ func (p *Proc) remount(t loc, flags uintptr, mf mntFlags, data string) error {
 	if t.m.ns != p.ns || !t.isMountRoot() {
 		return unix.EINVAL
 	}
+	if flags&unix.MS_RDONLY != 0 && !t.m.sb.ro && p.k.hasOrphans(t.m.sb) {
+		// sb_prepare_remount_readonly(): removed files still in use
+		// (s_remove_count) keep the filesystem writable.
+		return unix.EBUSY
+	}
 	t.m.sb.ro = flags&unix.MS_RDONLY != 0
 	if data != "" {
 		t.m.sb.opts = data

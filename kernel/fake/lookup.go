@@ -34,6 +34,7 @@ type walkFlags int
 const (
 	followFinal walkFlags = 1 << iota // LOOKUP_FOLLOW
 	mustBeDir                         // LOOKUP_DIRECTORY
+	keepExpiry                        // do not clear the MNT_EXPIRE mark (umount2's own lookup)
 )
 
 // walk is path_lookupat(): it resolves name component by component from
@@ -43,7 +44,7 @@ const (
 // and handling ".." across mount boundaries without ever leaving root
 // (follow_dotdot()). With root set to a directory, this is openat2's
 // RESOLVE_IN_ROOT.
-func (k *Kernel) walk(root, cwd loc, name string, flags walkFlags) (loc, error) {
+func (k *Kernel) walk(root, cwd loc, name string, flags walkFlags) (_ loc, err error) {
 	if name == "" {
 		return loc{}, unix.ENOENT
 	}
@@ -51,6 +52,14 @@ func (k *Kernel) walk(root, cwd loc, name string, flags walkFlags) (loc, error) 
 	if strings.HasPrefix(name, "/") {
 		cur = root
 	}
+	// The lookup's final reference is dropped with mntput(), which clears
+	// the mount's MNT_EXPIRE mark ("used since it was marked"), whether the
+	// lookup succeeded or failed inside that mount.
+	defer func() {
+		if flags&keepExpiry == 0 && cur.m != nil {
+			cur.m.expiry = false
+		}
+	}()
 	type comp struct {
 		name string
 		last bool

@@ -161,6 +161,27 @@ func (k *Kernel) keepUnlinked(sb *superblock, d string, mode fs.FileMode) {
 	}
 }
 
+// hasOrphans reports whether a removed directory of sb is still held by a
+// mount or a process.
+func (k *Kernel) hasOrphans(sb *superblock) bool {
+	if len(sb.unlinked) == 0 {
+		return false
+	}
+	for _, m := range k.mounts {
+		if m.sb == sb && sb.isUnlinked(m.root) {
+			return true
+		}
+	}
+	for _, q := range k.procs {
+		for _, l := range []loc{q.root, q.cwd} {
+			if l.m.sb == sb && sb.isUnlinked(l.d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // creatable is the check of may_create()/lookup_create(): a directory that
 // was removed (kept alive by a mount) cannot get new entries.
 func creatable(dir loc) error {

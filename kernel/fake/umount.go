@@ -43,7 +43,9 @@ func (p *Proc) umount(target string, flags int) error {
 	if flags&unix.UMOUNT_NOFOLLOW != 0 {
 		lf = 0
 	}
-	t, err := p.lookup(target, lf)
+	// path_umount() drops its own reference with mntput_no_expire(), so
+	// its lookup leaves the expiry mark alone.
+	t, err := p.lookup(target, lf|keepExpiry)
 	if err != nil {
 		return err
 	}
@@ -56,6 +58,12 @@ func (p *Proc) umount(target string, flags int) error {
 		if flags&(unix.MNT_DETACH|unix.MNT_FORCE) != 0 || m == p.root.m {
 			return unix.EINVAL
 		}
+		if len(m.children) > 0 || p.k.inUse(m) {
+			return unix.EBUSY
+		}
+		// The mark survives only if nothing used the mount in between:
+		// every mntput() clears it, which the model does at the end of
+		// each lookup (walk).
 		if !m.expiry {
 			m.expiry = true
 			return unix.EAGAIN
