@@ -99,3 +99,52 @@ func mkdirAll(proc interface {
 	}
 	return nil
 }
+
+// Leaks mounts a probe in every mount of the snap's namespace (in a new
+// directory, or stacked on the mount where that cannot be made), except
+// at or below the allowed paths, and returns the host's mount points
+// where any probe the snap made arrived, except at or below allowed.
+// Nothing the snap mounts may reach the host outside its bidirectional
+// paths; an empty result is that contract kept. Mounts that refuse a
+// probe (a file, a filesystem that rejects it) are skipped.
+func (s *Sim) Leaks(allowed []string) ([]string, error) {
+	for _, p := range allowed {
+		if err := checkPath(p); err != nil {
+			return nil, err
+		}
+	}
+	isAllowed := func(p string) bool {
+		for _, a := range allowed {
+			if within(p, a) {
+				return true
+			}
+		}
+		return false
+	}
+	table, err := s.Table(Snap)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, e := range table {
+		if isAllowed(e.Point) || seen[e.Point] {
+			continue
+		}
+		seen[e.Point] = true
+		if st, err := s.SnapProc.Lstat(e.Point); err != nil || !st.IsDir() {
+			continue
+		}
+		s.ProbeMount(Snap, path.Join(e.Point, ".confine-leak"))
+	}
+	host, err := s.Table(Host)
+	if err != nil {
+		return nil, err
+	}
+	var leaks []string
+	for _, e := range host {
+		if strings.HasPrefix(e.Source, probePrefix+Snap.String()+"-") && !isAllowed(e.Point) {
+			leaks = append(leaks, e.Point)
+		}
+	}
+	return leaks, nil
+}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -159,5 +160,22 @@ func BenchmarkSimulateClassic(b *testing.B) {
 		if _, err := Run(prog, h, Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestLeaks(t *testing.T) {
+	s := simulate(t, "classic", "ubuntu-classic")
+	leaks, err := s.Leaks([]string{"/media", "/run/netns"})
+	if err != nil || len(leaks) != 0 {
+		t.Errorf("Leaks(/media, /run/netns) on classic = %q, %v, want none", leaks, err)
+	}
+	s = simulate(t, "classic", "ubuntu-classic")
+	leaks, err = s.Leaks(nil)
+	want := "[/run/netns/.confine-leak /media/.confine-leak /media/alice/USB/.confine-leak]"
+	if err != nil || fmt.Sprint(leaks) != want {
+		t.Errorf("Leaks() on classic = %q, %v, want the bidirectional paths %s", leaks, err, want)
+	}
+	if _, err := s.Leaks([]string{"media"}); err == nil {
+		t.Errorf("Leaks([media]): got no error, want one (relative path)")
 	}
 }

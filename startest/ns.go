@@ -45,6 +45,7 @@ var nsMethods = map[string]nsMethod{
 	"snap_umount": probe(sim.Snap, false),
 	"snap_sees":   sees(sim.Snap),
 	"host_sees":   sees(sim.Host),
+	"leaks":       (*namespace).leaks,
 }
 
 func (n *namespace) Attr(name string) (starlark.Value, error) {
@@ -179,7 +180,35 @@ func (n *namespace) mountinfo(b *starlark.Builtin, args starlark.Tuple, kwargs [
 	return starlark.String(text), nil
 }
 
-// explain(path) is what `confine explain` prints for path.
+// leaks(allowed) probes every mount of the snap outside allowed and
+// returns the host mount points (outside allowed) that the probes
+// reached; see sim.Sim.Leaks.
+func (n *namespace) leaks(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var list *starlark.List
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "allowed", &list); err != nil {
+		return nil, err
+	}
+	var allowed []string
+	for i := 0; i < list.Len(); i++ {
+		p, ok := starlark.AsString(list.Index(i))
+		if !ok {
+			return nil, fmt.Errorf("%s: allowed[%d]: got %s, want a string", b.Name(), i, list.Index(i).Type())
+		}
+		allowed = append(allowed, p)
+	}
+	leaks, err := n.sim.Leaks(allowed)
+	if err != nil {
+		return nil, wrap(b, err)
+	}
+	var out []starlark.Value
+	for _, p := range leaks {
+		out = append(out, starlark.String(p))
+	}
+	return starlark.NewList(out), nil
+}
+
+// explain(path) is what `confine explain` prints for path. It simulates
+// afresh: probes made on this namespace are not part of it.
 func (n *namespace) explain(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var p string
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "path", &p); err != nil {
