@@ -50,10 +50,11 @@ func Differential(t *testing.T, opts DiffOptions, want, got NewEnv) {
 	}
 }
 
-// paths are the places random steps act on: a few directories, nested,
-// and a symlink s to a (made once, at the start), since targets are
-// resolved following symlinks.
-var paths = []string{"a", "b", "c", "a/1", "a/2", "b/1", "c/1", "a/1/1", "s", "s/1"}
+// paths are the places random steps act on: a few directories, nested, a
+// symlink s to a and a regular file f (both made once, at the start),
+// since targets are resolved following symlinks and files and directories
+// do not mix.
+var paths = []string{"a", "b", "c", "a/1", "a/2", "b/1", "c/1", "a/1/1", "s", "s/1", "f"}
 
 // randomSequence makes one script. It starts by creating the
 // directories; since a new mount hides what was under it, the directories
@@ -61,7 +62,7 @@ var paths = []string{"a", "b", "c", "a/1", "a/2", "b/1", "c/1", "a/1/1", "s", "s
 // is where the fake can go wrong.
 func randomSequence(rng *rand.Rand, n int) []string {
 	mkdirs := "mkdir a b c a/1 a/2 b/1 c/1 a/1/1"
-	seq := []string{mkdirs + " && symlink a s"}
+	seq := []string{mkdirs + " && symlink a s && touch f"}
 	unshared := false
 	pick := func() string { return paths[rng.IntN(len(paths))] }
 	// The scratch root itself may change propagation or be a bind source
@@ -93,8 +94,10 @@ func randomSequence(rng *rand.Rand, n int) []string {
 				rec = "r"
 			}
 			s = "mount --make-" + rec + kinds[rng.IntN(len(kinds))] + " " + pickOrRoot()
-		case r < 94:
+		case r < 93:
 			s = "umount " + pick()
+		case r < 94:
+			s = "umount --no-follow " + pick()
 		case r < 97:
 			s = "umount -l " + pick()
 		case r < 98:
