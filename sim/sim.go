@@ -102,6 +102,11 @@ func Run(prog *plan.Program, host *hosts.Host, opts Options) (*Sim, error) {
 	if err := rec.finish(execErr); err != nil {
 		return nil, err
 	}
+	if execErr == nil && len(s.Steps) != len(prog.Ops) {
+		// Provenance hangs on the executor's trace lines (record.go); a
+		// change of their wording must not go unnoticed.
+		return nil, fmt.Errorf("simulate: the executor's trace marked %d of %d ops: provenance is unavailable", len(s.Steps), len(prog.Ops))
+	}
 	if res != nil {
 		s.Scratch = res.Scratch
 	}
