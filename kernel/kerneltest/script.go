@@ -35,6 +35,12 @@ import (
 // from 1 by first appearance ("-" when there are none), OPTIONS only with
 // -o.
 //
+// To add a scenario, write its steps with an empty "mountinfo" block, run
+// "go test ./kernel/kerneltest -run TestLinuxConformance -update" as root
+// to fill the blocks from the real kernel, and review the tables against
+// kernel-propagation.md before committing: where the kernel and the
+// document disagree, keep the kernel's table and say so in a comment.
+//
 //go:embed scenarios/*.txt
 var scenarioFiles embed.FS
 
