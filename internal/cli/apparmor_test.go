@@ -38,8 +38,34 @@ func TestAppArmorShippedPolicyUpToDate(t *testing.T) {
 		t.Fatalf("%v; create it with: %s", err, regenerate)
 	}
 	if got != string(want) {
-		t.Errorf("confine.apparmor is out of date with the shipped profiles; regenerate it with: %s", regenerate)
+		t.Errorf("confine.apparmor is out of date with the shipped profiles; regenerate it with: %s\n%s", regenerate, ruleDiff(string(want), got))
 	}
+}
+
+// ruleDiff lists the lines only in the shipped file (-) and only in the
+// generated policy (+), at most 20 of each.
+func ruleDiff(shipped, generated string) string {
+	set := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range strings.Split(s, "\n") {
+			m[l] = true
+		}
+		return m
+	}
+	old, cur := set(shipped), set(generated)
+	var b strings.Builder
+	list := func(text string, other map[string]bool, sign string) {
+		n := 0
+		for _, l := range strings.Split(text, "\n") {
+			if !other[l] && n < 20 {
+				b.WriteString(sign + " " + l + "\n")
+				n++
+			}
+		}
+	}
+	list(shipped, cur, "-")
+	list(generated, old, "+")
+	return b.String()
 }
 
 func TestAppArmorShippedPolicyParses(t *testing.T) {
