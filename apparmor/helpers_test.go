@@ -58,7 +58,7 @@ func lineDiff(want, got string) string {
 }
 
 // loadProgram reads a program in its JSON form from testdata.
-func loadProgram(t *testing.T, name string) *plan.Program {
+func loadProgram(t testing.TB, name string) *plan.Program {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
