@@ -121,3 +121,16 @@ func TestMountMax(t *testing.T) {
 		t.Fatalf("rbind with room for 2: %v", err)
 	}
 }
+
+// TestMagicStripped: the old MS_MGC_VAL magic in the top 16 bits is
+// dropped before dispatch (path_mount()), so a bind still binds.
+func TestMagicStripped(t *testing.T) {
+	p := New().Init()
+	run(t, p, "mkdir /a", "mkdir /b", "tmpfs a /a")
+	if err := p.Mount("/a", "/b", "", 0xC0ED0000|unix.MS_BIND, ""); err != nil {
+		t.Fatalf("bind with MS_MGC_VAL: %v", err)
+	}
+	if got := normalized(p, false, true); len(got) != 2 || got[1] != "/b - a" {
+		t.Errorf("got %q, want /b bound from a", got)
+	}
+}

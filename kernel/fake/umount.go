@@ -78,11 +78,37 @@ func (p *Proc) umount(target string, flags int) error {
 		m.sb.ro = true
 		return nil
 	}
-	if flags&unix.MNT_DETACH == 0 && (len(m.children) > 0 || p.k.inUse(m)) {
+	if flags&unix.MNT_DETACH == 0 && p.k.mountBusy(m) {
 		return unix.EBUSY
 	}
 	p.k.umountTree(m, flags&unix.MNT_DETACH != 0)
 	return nil
+}
+
+// mountBusy is propagate_mount_busy(): m has children or is in use, or
+// one of the copies the unmount would take with it (the mount at the same
+// place on a receiver of m's parent, with no children but perhaps one on
+// its root) is in use.
+func (k *Kernel) mountBusy(m *Mount) bool {
+	if len(m.children) > 0 || k.inUse(m) {
+		return true
+	}
+	if m.parent == nil {
+		return false
+	}
+	for _, r := range receivers(m.parent) {
+		c := k.childAt(r, m.mountpoint)
+		if c == nil {
+			continue
+		}
+		if len(c.children) > 1 || len(c.children) == 1 && c.children[0].mountpoint != c.root {
+			continue
+		}
+		if k.inUse(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // inUse reports whether a process has its root or working directory on m

@@ -1,6 +1,11 @@
 package fake
 
-import "testing"
+import (
+	"errors"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
 
 // Umount propagation, tucking and lazy unmounts. The expected tables were
 // captured on this project's 6.18.44 machine with the same steps
@@ -87,4 +92,19 @@ func TestTuckParents(t *testing.T) {
 	if got, want := parent[bySource["L"]], bySource["N-copy"]; got != want {
 		t.Errorf("parent of L = %d, want N's copy %d", got, want)
 	}
+}
+
+// TestUmountBusyCopy: a process working in a propagated copy makes the
+// original busy (propagate_mount_busy(); captured on 6.18: "target is
+// busy", then success once the process left).
+func TestUmountBusyCopy(t *testing.T) {
+	p := New().Init()
+	run(t, p, "mkdir /a", "mkdir /b", "tmpfs A /a", "make-shared /a", "mkdir /a/1", "bind /a /b", "tmpfs one /a/1")
+	q := p.Fork()
+	run(t, q, "chdir /b/1")
+	if err := step(p, "umount /a/1"); !errors.Is(err, unix.EBUSY) {
+		t.Fatalf("umount with a process in the copy: %v, want EBUSY", err)
+	}
+	run(t, q, "chdir /")
+	run(t, p, "umount /a/1")
 }
