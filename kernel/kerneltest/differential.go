@@ -23,7 +23,6 @@ type DiffOptions struct {
 func Differential(t *testing.T, opts DiffOptions, want, got NewEnv) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
-	found := 0
 	for i := 0; i < opts.Sequences; i++ {
 		seq := randomSequence(rng, opts.Ops)
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
@@ -41,13 +40,40 @@ func Differential(t *testing.T, opts DiffOptions, want, got NewEnv) {
 			if bad, _, _ := mismatch(seq); !bad {
 				return
 			}
-			found++
 			small := minimize(seq, func(s []string) bool { bad, _, _ := mismatch(s); return bad })
 			_, a, b := mismatch(small)
-			t.Errorf("sides disagree; minimized from %d to %d steps:\n%s\nkernel (want):\n%s\nfake (got):\n%s",
-				len(seq), len(small), strings.Join(small, "\n"), a, b)
+			t.Errorf("sides disagree; minimized from %d to %d steps:\n%s\nfirst difference (+ fake only, - kernel only):\n%s\nkernel (want):\n%s\nfake (got):\n%s",
+				len(seq), len(small), strings.Join(small, "\n"), firstDifference(a, b), a, b)
 		})
 	}
+}
+
+// firstDifference shows the first step whose outcome or table differs
+// between two transcripts, with the lines only one side has.
+func firstDifference(want, got string) string {
+	w, g := steps(want), steps(got)
+	for i := 0; i < len(w) && i < len(g); i++ {
+		if w[i][0] != g[i][0] {
+			return fmt.Sprintf("kernel: %s\nfake:   %s", w[i][0], g[i][0])
+		}
+		if !equalLines(w[i][1:], g[i][1:]) {
+			return w[i][0] + "\n" + diffLines(g[i][1:], w[i][1:])
+		}
+	}
+	return "(none found)"
+}
+
+// steps splits a transcript into blocks: a step line and its table lines.
+func steps(transcript string) [][]string {
+	var out [][]string
+	for _, l := range strings.Split(strings.TrimSuffix(transcript, "\n"), "\n") {
+		if !strings.HasPrefix(l, "  ") || len(out) == 0 {
+			out = append(out, []string{l})
+			continue
+		}
+		out[len(out)-1] = append(out[len(out)-1], l)
+	}
+	return out
 }
 
 // paths are the places random steps act on: a few directories, nested, a

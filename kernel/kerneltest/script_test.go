@@ -109,3 +109,14 @@ func TestScenarioCoverage(t *testing.T) {
 		}
 	}
 }
+
+func TestFirstDifference(t *testing.T) {
+	want := "mkdir a -> ok\n  main: 1 0 / / - scratch\nmount --bind a b -> ok\n  main: 1 0 / / - scratch\n  main: 2 1 /a /b shared:1 scratch\n"
+	got := "mkdir a -> ok\n  main: 1 0 / / - scratch\nmount --bind a b -> ok\n  main: 1 0 / / - scratch\n  main: 2 1 /a /b - scratch\n"
+	if d, w := firstDifference(want, got), "mount --bind a b -> ok\n+   main: 2 1 /a /b - scratch\n-   main: 2 1 /a /b shared:1 scratch\n"; d != w {
+		t.Errorf("firstDifference = %q, want %q", d, w)
+	}
+	if d := firstDifference(want, strings.Replace(got, "b -> ok", "b -> EINVAL", 1)); d != "kernel: mount --bind a b -> ok\nfake:   mount --bind a b -> EINVAL" {
+		t.Errorf("firstDifference with an errno = %q", d)
+	}
+}
