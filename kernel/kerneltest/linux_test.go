@@ -32,7 +32,21 @@ func TestLinuxConformance(t *testing.T) {
 		kerneltest.Update(t, newLinuxEnv, ".")
 		return
 	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the expected tables were captured on Linux %s; this kernel is %s", kerneltest.CapturedOn, kernelRelease())
+		}
+	})
 	kerneltest.Run(t, newLinuxEnv)
+}
+
+// kernelRelease is uname -r.
+func kernelRelease() string {
+	var u unix.Utsname
+	if err := unix.Uname(&u); err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	return unix.ByteSliceToString(u.Release[:])
 }
 
 var update = flag.Bool("update", false, "rewrite the scenarios' expected tables from the real kernel")
