@@ -115,13 +115,19 @@ func (k *Kernel) attachRecursive(source, dest *Mount, mp string, moving bool) er
 	if dest.isShared() {
 		// invent_group_ids(): a group for every mount of the tree that has
 		// none, before the copies are made, so the copies can join them.
+		// Those mounts are marked shared only after propagate_mnt()
+		// (set_mnt_shared() below), so a mount of a moved tree that itself
+		// receives from dest gets plain slave copies (found by the
+		// conformance suite's differential run).
 		tree := source.subtree()
+		invented := map[*Mount]bool{}
 		for _, p := range tree {
 			if p.group == 0 {
 				k.newGroup(p)
+				invented[p] = true
 			}
 		}
-		copies = k.propagateMnt(dest, mp, source, recv)
+		copies = k.propagateMnt(dest, mp, source, recv, invented)
 		for _, p := range tree {
 			p.unbindable = false // set_mnt_shared()
 		}
@@ -175,11 +181,12 @@ func visibleReceivers(dest *Mount, mp string) []*Mount {
 //     first of a new group (CL_SLAVE|CL_MAKE_SHARED).
 //
 // The copies are returned with parent and mountpoint set but not attached.
-func (k *Kernel) propagateMnt(dest *Mount, mp string, source *Mount, recv []*Mount) []*Mount {
+func (k *Kernel) propagateMnt(dest *Mount, mp string, source *Mount, recv []*Mount, invented map[*Mount]bool) []*Mount {
 	copyOf := map[int]*Mount{dest.group: source} // peer group → its copy
 	var out []*Mount
 	for _, r := range recv {
 		var c *Mount
+		shared := r.isShared() && !invented[r] // IS_MNT_SHARED()
 		if from, ok := copyOf[r.group]; ok && r.group != 0 {
 			c = k.copyTree(from, from.root, clMakeShared)
 			copyOf[r.group] = c
@@ -192,11 +199,11 @@ func (k *Kernel) propagateMnt(dest *Mount, mp string, source *Mount, recv []*Mou
 				}
 			}
 			flag := clSlave
-			if r.isShared() {
+			if shared {
 				flag |= clMakeShared
 			}
 			c = k.copyTree(from, from.root, flag)
-			if r.isShared() {
+			if shared {
 				copyOf[r.group] = c
 			}
 		}

@@ -13,7 +13,8 @@ import (
 // open(2) with O_CREAT. Their checks follow fs/namei.c filename_create()
 // and do_rmdir(), in order.
 
-// Mkdir is mkdir(2).
+// Mkdir is mkdir(2); the process's umask clears permission bits (022 by
+// default, as for a login shell).
 func (p *Proc) Mkdir(name string, mode uint32) error {
 	if err := p.k.fault(fmt.Sprintf("mkdir(%q, %#o)", name, mode)); err != nil {
 		return errno("mkdir", name, asErrno(err))
@@ -29,7 +30,7 @@ func (p *Proc) Mkdir(name string, mode uint32) error {
 	if err := creatable(dir); err != nil {
 		return errno("mkdir", name, asErrno(err))
 	}
-	if err := dir.m.sb.mkdir(d, mode); err != nil {
+	if err := dir.m.sb.mkdir(d, mode&^p.umask); err != nil {
 		return errno("mkdir", name, asErrno(err))
 	}
 	return nil

@@ -155,3 +155,28 @@ func TestChdirAndDotDot(t *testing.T) {
 		t.Errorf("b/c relative to the old /a: %v", err)
 	}
 }
+
+func TestUmask(t *testing.T) {
+	p := New().Init()
+	if err := p.Mkdir("/a", 0o1777); err != nil {
+		t.Fatal(err)
+	}
+	old := p.Umask(0)
+	if err := p.Mkdir("/b", 0o777); err != nil {
+		t.Fatal(err)
+	}
+	for _, test := range []struct {
+		name string
+		want fs.FileMode
+	}{
+		{"/a", fs.ModeDir | fs.ModeSticky | 0o755},
+		{"/b", fs.ModeDir | 0o777},
+	} {
+		if st, _ := p.Lstat(test.name); st.Mode != test.want {
+			t.Errorf("Lstat(%s).Mode = %v, want %v", test.name, st.Mode, test.want)
+		}
+	}
+	if old != 0o022 {
+		t.Errorf("default umask = %#o, want 022", old)
+	}
+}

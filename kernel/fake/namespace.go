@@ -53,6 +53,7 @@ func (p *Proc) Unshare() (*Proc, error) {
 	pair(old.root, copyRoot)
 	q := k.newProc(ns, loc{mapped[p.root.m], p.root.d})
 	q.cwd = loc{mapped[p.cwd.m], p.cwd.d}
+	q.umask = p.umask
 	if q.root.m == nil {
 		q.root = k.down(loc{copyRoot, "/"})
 	}

@@ -15,18 +15,19 @@ import (
 // kernel.Syscalls; every path is resolved as that process would resolve
 // it.
 type Proc struct {
-	k    *Kernel
-	pid  int
-	ns   *Namespace
-	root loc
-	cwd  loc
+	k     *Kernel
+	pid   int
+	ns    *Namespace
+	root  loc
+	cwd   loc
+	umask uint32
 }
 
 var _ kernel.Syscalls = (*Proc)(nil)
 
 func (k *Kernel) newProc(ns *Namespace, root loc) *Proc {
 	k.pids++
-	p := &Proc{k: k, pid: k.pids, ns: ns, root: root, cwd: root}
+	p := &Proc{k: k, pid: k.pids, ns: ns, root: root, cwd: root, umask: 0o022}
 	k.procs = append(k.procs, p)
 	return p
 }
@@ -44,8 +45,15 @@ func (p *Proc) Namespace() *Namespace { return p.ns }
 // working directory (fork(2) without CLONE_NEWNS).
 func (p *Proc) Fork() *Proc {
 	c := p.k.newProc(p.ns, p.root)
-	c.cwd = p.cwd
+	c.cwd, c.umask = p.cwd, p.umask
 	return c
+}
+
+// Umask is umask(2): it sets the mask Mkdir applies and returns the old one.
+func (p *Proc) Umask(mask uint32) uint32 {
+	old := p.umask
+	p.umask = mask & 0o777
+	return old
 }
 
 func (p *Proc) lookup(name string, flags walkFlags) (loc, error) {
