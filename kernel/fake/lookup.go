@@ -55,8 +55,9 @@ func (k *Kernel) walk(root, cwd loc, name string, flags walkFlags) (_ loc, err e
 	// The lookup's final reference is dropped with mntput(), which clears
 	// the mount's MNT_EXPIRE mark ("used since it was marked"), whether the
 	// lookup succeeded or failed inside that mount.
+	// umount2's own successful lookup keeps it (mntput_no_expire()).
 	defer func() {
-		if flags&keepExpiry == 0 && cur.m != nil {
+		if cur.m != nil && (flags&keepExpiry == 0 || err != nil) {
 			cur.m.expiry = false
 		}
 	}()
