@@ -3,6 +3,7 @@ package fake
 import (
 	"errors"
 	"fmt"
+	"sort"
 )
 
 // Check verifies the model's invariants and returns the first violation
@@ -20,7 +21,13 @@ import (
 //     no cycles.
 func (k *Kernel) Check() error {
 	groupCount := map[int]int{}
-	for id, m := range k.mounts {
+	ids := make([]int, 0, len(k.mounts))
+	for id := range k.mounts {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids) // report the same violation every time
+	for _, id := range ids {
+		m := k.mounts[id]
 		if m.ID != id {
 			return fmt.Errorf("mount %d: indexed as %d", m.ID, id)
 		}

@@ -40,6 +40,39 @@
 // 6.8), which gives depth-first order for rbind copies and the propagation
 // order of fs/pnode.c propagate_mnt() for propagated copies.
 //
+// # API
+//
+//	k := fake.New()                       // or fake.FromMountinfo(table, fake.WithFiles(f))
+//	host := k.Init()                      // *Proc, implements kernel.Syscalls
+//	snap, _ := host.Unshare()             // a process in a copy of host's namespace
+//	host.Run("mount --make-rshared /")    // mount(8)-syntax lines, as plan.Op.String prints
+//	snap.BindNamespace(other, "/run/x.mnt") // mount --bind /proc/PID/ns/mnt
+//	info, _ := snap.MountInfo()           // /proc/self/mountinfo text; Entries() for []mountinfo.Entry
+//	k.InjectFault(match, unix.EIO)        // or k.FailNth("mount(", 3, unix.EPERM)
+//	err := k.Check()                      // the model's invariants
+//
+// Proc also has Fork, Setns, SetnsFile, Chroot, CreateFile and Umask.
+// Kernel.MountMax is fs.mount-max; Kernel.CloneKeepsUnbindable switches
+// the 6.18 namespace-copy rule for unbindable mounts. The model is not safe
+// for concurrent use.
+//
+// # Fidelity
+//
+// Besides the scenarios of kernel-propagation.md, TestDifferential (root
+// only, in a throwaway namespace) runs random sequences of mount, bind,
+// rbind, move, make-*, umount (plain, lazy, no-follow, expire), remount,
+// mkdir, rmdir, symlink and file creation on the real kernel and on the
+// model and requires the same errno from every call, the same lstat type
+// and RESOLVE_IN_ROOT result for a set of paths, and the same normalised
+// mountinfo.
+//
+// Known gaps: user namespaces (locked mounts, CL_SHARED_TO_SLAVE) are not
+// modelled; MNT_FORCE is accepted and ignored; a lazily unmounted subtree
+// is torn apart at once instead of staying connected while in use; the
+// new mount API (open_tree, move_mount, mount_setattr) is absent; mount
+// IDs are freed at umount, while the kernel frees them when the last
+// reference goes.
+//
 // # Seeding a host
 //
 // FromMountinfo builds a Kernel from a parsed mountinfo table (in the
