@@ -132,3 +132,32 @@ func (s *Sim) JSON(side Side) ([]byte, error) {
 	}
 	return b.Bytes(), nil
 }
+
+// StepsText renders what each op did to the snap's table, in order: the
+// op with its profile line, then the mountinfo lines it added (+),
+// removed (-) or changed the propagation or flags of (~). Paths are as
+// the snap saw them at the time (under the scratch directory before the
+// pivot).
+func (s *Sim) StepsText() string {
+	var b strings.Builder
+	for _, st := range s.Steps {
+		fmt.Fprintf(&b, "op %d %s: %s", st.Index+1, st.Op.Where(), st.Op.String())
+		switch {
+		case st.Failed:
+			b.WriteString("  (failed)")
+		case st.Skipped:
+			b.WriteString("  (skipped: optional, source or target missing)")
+		}
+		b.WriteByte('\n')
+		for _, e := range st.Added {
+			b.WriteString("  + " + e.String() + "\n")
+		}
+		for _, e := range st.Removed {
+			b.WriteString("  - " + e.String() + "\n")
+		}
+		for _, e := range st.Changed {
+			b.WriteString("  ~ " + e.String() + "\n")
+		}
+	}
+	return b.String()
+}

@@ -3,6 +3,7 @@ package sim
 import (
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -59,5 +60,20 @@ func TestJSON(t *testing.T) {
 	}
 	if doc.Side != "snap" || !found {
 		t.Errorf("JSON of core on ubuntu-core: side %q, want snap, and a shared /media made by its rbind:\n%s", doc.Side, data)
+	}
+}
+
+func TestStepsText(t *testing.T) {
+	s := simulate(t, "classic", "ubuntu-classic")
+	text := s.StepsText()
+	for _, want := range []string{
+		"op 1 classic.star:",
+		": mount --rbind /media $SCRATCH/media\n  + ",
+		"/tmp/snap.rootfs_000001/media rw,relatime shared:1 - ext4 /dev/sda1 ",
+		": umount --lazy --no-follow /var/lib/snapd/hostfs/proc\n  - ",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("StepsText lacks %q", want)
+		}
 	}
 }

@@ -74,7 +74,7 @@ func hostFacts(pf *profileFlags, h *hosts.Host) (facts.Facts, error) {
 }
 
 // runSimulate is confine simulate [--profile …] [--fact …] [--host
-// NAME|live|FILE] [--format mountinfo|tree|json] [--side snap|host]: it
+// NAME|live|FILE] [--format mountinfo|tree|json|steps] [--side snap|host]: it
 // evaluates the profile, unshares the snap's namespace from the host's on
 // the fake kernel, runs every op (the snap's command is not run) and
 // prints one side's mount table. A failing op is reported on stderr with
@@ -85,10 +85,10 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	sf.register(fs)
-	format := fs.String("format", "mountinfo", "output `FORMAT`: mountinfo, tree or json")
+	format := fs.String("format", "mountinfo", "output `FORMAT`: mountinfo, tree, json, or steps (what each op did to the snap's table)")
 	sideName := fs.String("side", "snap", "which namespace to print: snap or host")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: confine simulate [--profile NAME|PATH] [--fact KEY=VALUE]... [--host NAME|live|FILE] [--format mountinfo|tree|json] [--side snap|host]")
+		fmt.Fprintln(stderr, "usage: confine simulate [--profile NAME|PATH] [--fact KEY=VALUE]... [--host NAME|live|FILE] [--format mountinfo|tree|json|steps] [--side snap|host]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -105,8 +105,8 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return reportError(stderr, fmt.Errorf("--side: %w", err))
 	}
-	if *format != "mountinfo" && *format != "tree" && *format != "json" {
-		return reportError(stderr, fmt.Errorf("--format %q: want mountinfo, tree or json", *format))
+	if *format != "mountinfo" && *format != "tree" && *format != "json" && *format != "steps" {
+		return reportError(stderr, fmt.Errorf("--format %q: want mountinfo, tree, json or steps", *format))
 	}
 	h, prog, err := sf.load()
 	if err != nil {
@@ -129,6 +129,8 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 		out = []byte(sim.Tree(table))
 	case "json":
 		out, err = s.JSON(side)
+	case "steps":
+		out = []byte(s.StepsText())
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "confine: simulate: %v\n", err)
