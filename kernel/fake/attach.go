@@ -29,7 +29,7 @@ const (
 // restores the documented behaviour for namespace copies.
 func (k *Kernel) cloneMnt(old *Mount, root string, flag int) *Mount {
 	m := k.newMount(old.sb, root)
-	m.flags = old.flags
+	m.flags, m.source = old.flags, old.source
 	if flag&(clSlave|clPrivate) == 0 && old.group != 0 {
 		k.addPeerAfter(m, old)
 	}

@@ -135,16 +135,28 @@ func (p *Proc) newMount(source string, t loc, fstype string, flags uintptr, mf m
 	if source == "" {
 		source = "none"
 	}
-	sb := p.k.newSuperblock(fstype, source, data)
-	sb.ro = flags&unix.MS_RDONLY != 0
-	if err := sb.fs.Chmod("/", fileModeDir(fstype, data)); err != nil {
-		return toErrno(err)
+	sb, fresh := p.k.keyed[fstype], false
+	if sb == nil {
+		opts := data
+		if p.k.ShowOptions {
+			opts = showOptions(fstype, data)
+		}
+		sb, fresh = p.k.newSuperblock(fstype, source, opts), true
+		sb.ro = flags&unix.MS_RDONLY != 0
+		if err := sb.fs.Chmod("/", fileModeDir(fstype, data)); err != nil {
+			return toErrno(err)
+		}
+		if keyedFS[fstype] {
+			p.k.keyed[fstype] = sb
+		}
 	}
 	m := p.k.newMount(sb, "/")
-	m.flags = mf
+	m.flags, m.source = mf, source
 	if err := p.k.attachRecursive(m, t.m, t.d, false); err != nil {
 		p.k.freeMount(m)
-		p.k.anonDevs.put(sb.minor)
+		if fresh && !keyedFS[fstype] {
+			p.k.anonDevs.put(sb.minor)
+		}
 		return err
 	}
 	return nil

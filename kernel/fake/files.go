@@ -16,9 +16,9 @@ import (
 // links, with an empty regular file in fs as a placeholder so that
 // directory listings and rmdir's emptiness check see them.
 type superblock struct {
-	fstype, source, opts string
-	ro                   bool
-	major, minor         int
+	fstype, opts string
+	ro           bool
+	major, minor int
 
 	fs   afero.Fs
 	base string // the dentry that fs's "/" stands for (seeded trees)
@@ -41,7 +41,7 @@ type superblock struct {
 // newSuperblock is sget()+fill_super for a virtual filesystem: a fresh,
 // empty tree and an anonymous device 0:N (get_anon_bdev()).
 func (k *Kernel) newSuperblock(fstype, source, opts string) *superblock {
-	sb := &superblock{fstype: fstype, source: source, opts: opts,
+	sb := &superblock{fstype: fstype, opts: opts,
 		minor: k.anonDevs.get(), fs: afero.NewMemMapFs(), base: "/"}
 	sb.init()
 	return sb

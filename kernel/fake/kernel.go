@@ -33,6 +33,7 @@ type Kernel struct {
 	procs      []*Proc
 	init       *Proc
 	nsfs       *superblock
+	keyed      map[string]*superblock // one superblock per type (sysfs, mqueue, …)
 
 	faults []fault
 
@@ -45,6 +46,14 @@ type Kernel struct {
 	// (kernel-propagation.md §9.1, §16). The default, false, is the 6.18
 	// behaviour; set it to model older kernels.
 	CloneKeepsUnbindable bool
+
+	// ShowOptions renders a new filesystem's superblock options (mountinfo
+	// field 11) as its show_options does on 6.18: tmpfs size in kilobytes
+	// of whole pages and mode only when not 1777, devpts with mode and
+	// ptmxmode always. Off, the options are shown as given to mount(2),
+	// which is what the simulation's golden files were written with;
+	// turning it on there needs those goldens regenerated.
+	ShowOptions bool
 }
 
 // childKey indexes the mount attached at a dentry of a parent mount
@@ -80,7 +89,7 @@ func New(opts ...Option) *Kernel {
 	rootfs := k.newRootfs(ns)
 	sb := k.newSuperblock(c.rootFSType, c.rootSource, "")
 	m := k.newMount(sb, "/")
-	m.flags = mntRelatime
+	m.flags, m.source = mntRelatime, c.rootSource
 	k.attach(m, rootfs, "/")
 	k.commitSubtree(m, ns)
 	k.init = k.newProc(ns, loc{m, "/"})
@@ -92,6 +101,7 @@ func newKernel() *Kernel {
 		mounts:     map[int]*Mount{},
 		childIndex: map[childKey]*Mount{},
 		groupRefs:  map[int]int{},
+		keyed:      map[string]*superblock{},
 		MountMax:   DefaultMountMax,
 	}
 	k.mountIDs.next = 1
@@ -115,7 +125,7 @@ func (k *Kernel) newNamespace() *Namespace {
 func (k *Kernel) newRootfs(ns *Namespace) *Mount {
 	sb := k.newSuperblock("rootfs", "none", "")
 	m := k.newMount(sb, "/")
-	m.flags = mntRelatime
+	m.flags, m.source = mntRelatime, "none"
 	ns.root = m
 	m.ns = ns
 	ns.count++

@@ -123,6 +123,7 @@ type Mount struct {
 	mountpoint string // mnt_mountpoint: the dentry in parent's filesystem
 	root       string // mnt.mnt_root: the dentry of sb that is this mount's root
 	sb         *superblock
+	source     string // mnt_devname: per mount, copied by clone_mnt(), shown as field 10
 	flags      mntFlags
 
 	// Propagation (fs/pnode.c). group is mnt_group_id, 0 when the mount is

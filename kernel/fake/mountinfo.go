@@ -40,7 +40,7 @@ func (p *Proc) Entries() []mountinfo.Entry {
 			ID: m.ID, Parent: parent, Major: m.sb.major, Minor: m.sb.minor,
 			Root: root, Point: point, Options: m.flags.String(),
 			Optional: p.optional(m),
-			FSType:   m.sb.fstype, Source: m.sb.source,
+			FSType:   m.sb.fstype, Source: m.source,
 			SuperOptions: m.sb.superOptions(),
 		})
 	}

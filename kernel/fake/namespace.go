@@ -103,7 +103,7 @@ func (p *Proc) BindNamespace(of *Proc, target string) error {
 	}
 	sb := p.k.nsSuperblock(of.ns)
 	m := p.k.newMount(sb, sb.nsDentry())
-	m.flags = mntFlags(0)
+	m.flags, m.source = mntFlags(0), "nsfs"
 	if err := p.k.attachRecursive(m, t.m, t.d, false); err != nil {
 		p.k.freeMount(m)
 		return errno("mount", target, asErrno(err))
@@ -115,7 +115,7 @@ func (p *Proc) BindNamespace(of *Proc, target string) error {
 // kernel has one nsfs superblock with a dentry per namespace; the model
 // keeps one per namespace so that the file knows which namespace it names.
 func (k *Kernel) nsSuperblock(ns *Namespace) *superblock {
-	sb := &superblock{fstype: "nsfs", source: "nsfs", major: k.nsfs.major,
+	sb := &superblock{fstype: "nsfs", major: k.nsfs.major,
 		minor: k.nsfs.minor, fs: k.nsfs.fs, base: "/", ns: ns}
 	sb.init()
 	d := sb.nsDentry()

@@ -86,7 +86,7 @@ func FromMountinfo(table []mountinfo.Entry, opts ...Option) (*Kernel, error) {
 	} else {
 		k.mountIDs.reserve(rootfsID)
 	}
-	rootfs := &Mount{ID: rootfsID, root: "/", flags: mntRelatime, ns: ns}
+	rootfs := &Mount{ID: rootfsID, root: "/", flags: mntRelatime, ns: ns, source: "none"}
 	rootfs.sb = k.newSuperblock("rootfs", "none", "")
 	rootfs.peerNext, rootfs.peerPrev = rootfs, rootfs
 	k.seq++
@@ -105,7 +105,11 @@ func FromMountinfo(table []mountinfo.Entry, opts ...Option) (*Kernel, error) {
 			sbs[key] = sb
 		}
 		k.seq++
-		m := &Mount{ID: e.ID, seq: k.seq, sb: sb, root: join(e.Root), flags: parseMntFlags(e.Options)}
+		m := &Mount{ID: e.ID, seq: k.seq, sb: sb, root: join(e.Root), flags: parseMntFlags(e.Options),
+			source: e.Source}
+		if keyedFS[e.FSType] && k.keyed[e.FSType] == nil {
+			k.keyed[e.FSType] = sb
+		}
 		m.peerNext, m.peerPrev = m, m
 		k.mounts[m.ID] = m
 		mounts[i] = m
@@ -162,7 +166,7 @@ func FromMountinfo(table []mountinfo.Entry, opts ...Option) (*Kernel, error) {
 
 // seedSuperblock makes the superblock first named by e.
 func seedSuperblock(e mountinfo.Entry, files func(mountinfo.Entry) afero.Fs) *superblock {
-	sb := &superblock{fstype: e.FSType, source: e.Source, major: e.Major, minor: e.Minor, base: "/"}
+	sb := &superblock{fstype: e.FSType, major: e.Major, minor: e.Minor, base: "/"}
 	sb.init()
 	opts := strings.Split(e.SuperOptions, ",")
 	if len(opts) > 0 && (opts[0] == "ro" || opts[0] == "rw") {

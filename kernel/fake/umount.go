@@ -177,9 +177,14 @@ func (k *Kernel) propagateUmount(list []*Mount, doomed *doomSet) []*Mount {
 			candidates = append(candidates, c)
 		}
 	}
+	// Candidates are handled newest first (the kernel queues them at the
+	// head of a list), which decides the order in which covering children
+	// land among the receiver's children (kerneltest
+	// umount-lazy-reparent-order, captured on 6.18).
 	for changed := true; changed; {
 		changed = false
-		for _, c := range candidates {
+		for i := len(candidates) - 1; i >= 0; i-- {
+			c := candidates[i]
 			if doomed.has(c) {
 				continue
 			}
