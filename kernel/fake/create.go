@@ -185,6 +185,9 @@ func (p *Proc) CreateFile(name string) error {
 		return errno("open", name, asErrno(err))
 	}
 	if _, ok := dir.m.sb.lstat(join(dir.d, base)); ok {
+		// open(2) steps into the existing file, crossing a mount on it,
+		// before O_EXCL says EEXIST: that use clears an MNT_EXPIRE mark.
+		p.k.down(loc{dir.m, join(dir.d, base)}).m.expiry = false
 		return errno("open", name, unix.EEXIST)
 	}
 	if err := creatable(dir); err != nil {
