@@ -137,6 +137,9 @@ func TestDifferential(t *testing.T) {
 			t.Fatalf("sequence %d: mountinfo differs\nsteps:\n\t%s\nreal:\n\t%s\nfake:\n\t%s", seq,
 				strings.Join(log, "\n\t"), strings.Join(want, "\n\t"), strings.Join(got, "\n\t"))
 		}
+		if err := os.Chdir("/"); err != nil {
+			t.Fatal(err)
+		}
 		// Detach everything stacked on the area (a link to the area's root
 		// can put mounts on it, or even unmount it).
 		for real.Unmount(area, unix.MNT_DETACH) == nil {
@@ -170,7 +173,7 @@ var diffLinks = []string{"b", "../c", "1/x", "a", "l", "1/f", "a/.."}
 func randomOps(r *rand.Rand, n int) []diffOp {
 	kinds := []string{"tmpfs", "tmpfs", "bind", "rbind", "move", "shared", "shared", "slave", "private",
 		"unbindable", "umount", "umount-lazy", "remount-ro", "mkdir", "ln", "rmdir", "touch", "umount-nofollow",
-		"remount-sb-ro", "remount-sb-rw", "bind-rdonly-slave", "tmpfs-shared", "expire"}
+		"remount-sb-ro", "remount-sb-rw", "bind-rdonly-slave", "tmpfs-shared", "expire", "chdir"}
 	var ops []diffOp
 	for range n {
 		op := diffOp{kind: kinds[r.Intn(len(kinds))], src: diffPaths[r.Intn(len(diffPaths))],
@@ -243,6 +246,9 @@ func (op diffOp) apply(sys kernel.Syscalls, area string, i int) error {
 		return sys.Mount("t"+strconv.Itoa(i), dst, "tmpfs", unix.MS_SHARED, "")
 	case "expire":
 		return sys.Unmount(dst, unix.MNT_EXPIRE)
+	case "chdir":
+		// The working directory pins its mount: umount is EBUSY.
+		return sys.Chdir(dst)
 	case "rmdir":
 		return sys.Rmdir(dst)
 	case "ln":
