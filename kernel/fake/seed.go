@@ -32,8 +32,8 @@ func WithFiles(files func(e mountinfo.Entry) afero.Fs) Option {
 //     the table back unchanged;
 //   - shared:N puts the mount in peer group N; master:N makes it a slave of
 //     group N (a group with no member in the table, because it lives in
-//     another namespace, is represented by a detached mount);
-//     propagate_from is recomputed, not read; unbindable is kept;
+//     another namespace, is represented by a detached mount, made a slave
+//     of the group propagate_from names); unbindable is kept;
 //   - the mount that the table's "/" sits on (its parent ID is not listed)
 //     becomes the hidden rootfs, with that ID;
 //   - the directory (or file) each mount sits on is created in its parent's
@@ -41,7 +41,9 @@ func WithFiles(files func(e mountinfo.Entry) afero.Fs) Option {
 //     mount point fail instead.
 //
 // Later lines may have smaller IDs than their parents (after a move or a
-// pivot_root); each is attached to its parent whatever the order.
+// pivot_root); each is attached to its parent whatever the order. A table
+// read by a chrooted process may lack the mount around its root: mounts
+// whose parent is not listed hang off "/" (or a hidden stand-in).
 func FromMountinfo(table []mountinfo.Entry, opts ...Option) (*Kernel, error) {
 	var c config
 	for _, o := range opts {
@@ -58,20 +60,24 @@ func FromMountinfo(table []mountinfo.Entry, opts ...Option) (*Kernel, error) {
 		}
 		byID[e.ID] = i
 	}
+	// The mount at "/" whose parent is out of sight is the root. Other
+	// mounts whose parent is out of sight (a reader chrooted below a mount
+	// root sees no line for the mount around it) hang off the root, or,
+	// without a "/" line, off a hidden mount standing in for the unseen one.
 	rootIdx := -1
+	orphan := map[int]bool{}
 	for i, e := range table {
-		if _, ok := byID[e.Parent]; !ok || e.Parent == e.ID {
-			if e.Point != "/" {
-				return nil, fmt.Errorf("mountinfo: mount %d at %s: parent %d not in the table", e.ID, e.Point, e.Parent)
-			}
-			if rootIdx >= 0 {
-				return nil, fmt.Errorf("mountinfo: two mounts (%d, %d) without a listed parent", table[rootIdx].ID, e.ID)
-			}
+		if _, ok := byID[e.Parent]; ok && e.Parent != e.ID {
+			continue
+		}
+		switch {
+		case e.Point != "/":
+			orphan[i] = true
+		case rootIdx >= 0:
+			return nil, fmt.Errorf("mountinfo: two mounts (%d, %d) at / without a listed parent", table[rootIdx].ID, e.ID)
+		default:
 			rootIdx = i
 		}
-	}
-	if rootIdx < 0 {
-		return nil, fmt.Errorf("mountinfo: no mount at / without a listed parent")
 	}
 	for _, e := range table {
 		k.mountIDs.reserve(e.ID)
@@ -80,11 +86,12 @@ func FromMountinfo(table []mountinfo.Entry, opts ...Option) (*Kernel, error) {
 		}
 	}
 	ns := k.newNamespace()
-	rootfsID := table[rootIdx].Parent
-	if rootfsID == table[rootIdx].ID || rootfsID <= 0 {
-		rootfsID = k.mountIDs.get()
-	} else {
+	rootfsID := -1
+	if rootIdx >= 0 && table[rootIdx].Parent != table[rootIdx].ID && table[rootIdx].Parent > 0 {
+		rootfsID = table[rootIdx].Parent
 		k.mountIDs.reserve(rootfsID)
+	} else {
+		rootfsID = k.mountIDs.get()
 	}
 	rootfs := &Mount{ID: rootfsID, root: "/", flags: mntRelatime, ns: ns, source: "none"}
 	rootfs.sb = k.newSuperblock("rootfs", "none", "")
@@ -94,6 +101,31 @@ func FromMountinfo(table []mountinfo.Entry, opts ...Option) (*Kernel, error) {
 	k.mounts[rootfsID] = rootfs
 	ns.root = rootfs
 	ns.count++
+
+	// hidden stands for the unseen mount around a chrooted reader's root:
+	// its "/" is above the reader's root, so it is never listed.
+	var hidden *Mount
+	procRoot := loc{}
+	if rootIdx < 0 {
+		hidden = k.newMount(k.newSuperblock("none", "none", ""), "/")
+		hidden.flags, hidden.source = mntRelatime, "none"
+		for i := range table {
+			if orphan[i] {
+				if id := table[i].Parent; id > 0 && k.mounts[id] == nil && id != hidden.ID {
+					// Show the orphans' parent ID as the table does.
+					delete(k.mounts, hidden.ID)
+					k.mountIDs.put(hidden.ID)
+					k.mountIDs.reserve(id)
+					hidden.ID = id
+					k.mounts[id] = hidden
+				}
+				break
+			}
+		}
+		_ = hidden.sb.fs.MkdirAll("/chroot", 0o755)
+		k.attach(hidden, rootfs, "/")
+		procRoot = loc{hidden, "/chroot"}
+	}
 
 	sbs := map[[2]int]*superblock{}
 	mounts := make([]*Mount, len(table))
@@ -130,6 +162,24 @@ func FromMountinfo(table []mountinfo.Entry, opts ...Option) (*Kernel, error) {
 			attached[i] = true
 			return nil
 		}
+		if orphan[i] {
+			parent, base := hidden, "/chroot"
+			if rootIdx >= 0 {
+				if err := attachOne(rootIdx, depth+1); err != nil {
+					return err
+				}
+				parent = mounts[rootIdx]
+				base = parent.root
+			}
+			d := join(base, e.Point)
+			if k.childAt(parent, d) != nil {
+				return fmt.Errorf("mountinfo: mounts %d and %d both sit on %s", k.childAt(parent, d).ID, e.ID, e.Point)
+			}
+			makeMountpoint(parent.sb, d, m)
+			k.attach(m, parent, d)
+			attached[i] = true
+			return nil
+		}
 		pi := byID[e.Parent]
 		if err := attachOne(pi, depth+1); err != nil {
 			return err
@@ -156,8 +206,11 @@ func FromMountinfo(table []mountinfo.Entry, opts ...Option) (*Kernel, error) {
 	if err := k.seedPropagation(table, mounts); err != nil {
 		return nil, err
 	}
-	root := mounts[rootIdx]
-	k.init = k.newProc(ns, loc{root, root.root})
+	if rootIdx >= 0 {
+		root := mounts[rootIdx]
+		procRoot = loc{root, root.root}
+	}
+	k.init = k.newProc(ns, procRoot)
 	if err := k.Check(); err != nil {
 		return nil, fmt.Errorf("mountinfo: %v", err)
 	}
@@ -258,16 +311,33 @@ func (k *Kernel) seedPropagation(table []mountinfo.Entry, mounts []*Mount) error
 			}
 			master := first[g]
 			if master == nil {
-				// The master group lives outside this namespace: stand it
-				// in with a detached mount of the same filesystem.
+				// The master group is out of sight: stand it in with a
+				// detached mount of the same filesystem, itself a slave of
+				// the group propagate_from names, if that one is in sight.
 				master = k.newMount(m.sb, m.root)
 				k.groupIDs.reserve(g)
 				k.setGroup(master, g)
 				first[g] = master
+				if from := propagateFrom(e.Optional); from != 0 && first[from] != nil && from != g {
+					master.master = first[from]
+					first[from].slaves = append(first[from].slaves, master)
+				}
 			}
 			master.slaves = append(master.slaves, m)
 			m.master = master
 		}
 	}
 	return nil
+}
+
+// propagateFrom returns the group of a propagate_from:N tag, or 0.
+func propagateFrom(tags []string) int {
+	for _, tag := range tags {
+		if v, ok := strings.CutPrefix(tag, "propagate_from:"); ok {
+			if n, err := strconv.Atoi(v); err == nil {
+				return n
+			}
+		}
+	}
+	return 0
 }

@@ -87,7 +87,7 @@ func TestFromMountinfoFiles(t *testing.T) {
 func TestFromMountinfoErrors(t *testing.T) {
 	for _, test := range []struct{ name, table, want string }{
 		{"empty", "", "empty table"},
-		{"no root", "26 25 0:5 / /dev rw - devtmpfs udev rw\n", "not in the table"},
+		{"two roots", "25 1 0:1 / / rw - ext4 a rw\n26 2 0:2 / / rw - ext4 b rw\n", "two mounts"},
 		{"duplicate", "25 1 0:1 / / rw - ext4 a rw\n25 1 0:1 / / rw - ext4 a rw\n", "listed twice"},
 		{"cycle master", "25 1 0:1 / / rw shared:1 master:1 - ext4 a rw\n", "own group"},
 	} {
@@ -121,5 +121,25 @@ func TestFromMountinfoLive(t *testing.T) {
 	got, _ := k.Init().MountInfo()
 	if want := mountinfo.Format(table); string(got) != want {
 		t.Errorf("round trip of the live table:\ngot:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestFromMountinfoChrooted seeds from a table read below a mount root:
+// no "/" line, the listed mounts' parent is out of sight.
+func TestFromMountinfoChrooted(t *testing.T) {
+	const chrooted = `89 88 0:43 / /a rw,relatime shared:1 - tmpfs X rw
+91 88 0:43 / /s rw,relatime master:2 propagate_from:1 - tmpfs X rw
+92 91 0:44 / /s/x rw,relatime - tmpfs Y rw
+`
+	table, err := mountinfo.Parse(strings.NewReader(chrooted))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := FromMountinfo(table)
+	if err != nil {
+		t.Fatalf("FromMountinfo: %v", err)
+	}
+	if got, _ := k.Init().MountInfo(); string(got) != chrooted {
+		t.Errorf("round trip:\ngot:\n%s\nwant:\n%s", got, chrooted)
 	}
 }
