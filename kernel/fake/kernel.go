@@ -158,27 +158,39 @@ func errno(op, path string, e unix.Errno) error {
 }
 
 // idAlloc hands out the lowest free positive integer, like the kernel's
-// IDA: IDs come back after they are released.
+// IDA: IDs come back after they are released. IDs reserved above the
+// high-water mark (a seeded table's) are skipped when reached, so a huge
+// reserved ID costs nothing.
 type idAlloc struct {
-	next int
-	free intHeap
+	next     int
+	free     intHeap
+	reserved map[int]bool
 }
 
 func (a *idAlloc) get() int {
 	if a.free.Len() > 0 {
 		return heap.Pop(&a.free).(int)
 	}
-	a.next++
-	return a.next - 1
+	for {
+		id := a.next
+		a.next++
+		if !a.reserved[id] {
+			return id
+		}
+		delete(a.reserved, id)
+	}
 }
 
 func (a *idAlloc) put(id int) { heap.Push(&a.free, id) }
 
 // reserve marks id as used (for seeding from a table with given IDs).
 func (a *idAlloc) reserve(id int) {
-	for a.next <= id {
-		heap.Push(&a.free, a.next)
-		a.next++
+	if id >= a.next {
+		if a.reserved == nil {
+			a.reserved = map[int]bool{}
+		}
+		a.reserved[id] = true
+		return
 	}
 	for i, v := range a.free {
 		if v == id {

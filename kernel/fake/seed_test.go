@@ -143,3 +143,36 @@ func TestFromMountinfoChrooted(t *testing.T) {
 		t.Errorf("round trip:\ngot:\n%s\nwant:\n%s", got, chrooted)
 	}
 }
+
+// FuzzFromMountinfo: any parsable table either seeds a kernel that passes
+// Check and renders, or is refused with an error; never a panic.
+func FuzzFromMountinfo(f *testing.F) {
+	f.Add(ubuntu)
+	f.Add("25 1 0:1 / / rw shared:1 - ext4 a rw\n26 25 0:2 / /x rw master:1 - tmpfs b rw\n")
+	f.Add("30 20 0:1 / /a rw master:7 propagate_from:3 - tmpfs a rw\n31 30 0:1 /x /a rw shared:3 - tmpfs a rw\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		table, err := mountinfo.Parse(strings.NewReader(text))
+		if err != nil {
+			return
+		}
+		k, err := FromMountinfo(table)
+		if err != nil {
+			return
+		}
+		if err := k.Check(); err != nil {
+			t.Fatalf("seeded kernel fails Check: %v", err)
+		}
+		p := k.Init()
+		if _, err := p.MountInfo(); err != nil {
+			t.Fatal(err)
+		}
+		p.Mkdir("/fuzz", 0o755)
+		p.Mount("t", "/fuzz", "tmpfs", 0, "")
+		if _, err := p.Unshare(); err != nil {
+			t.Fatal(err)
+		}
+		if err := k.Check(); err != nil {
+			t.Fatalf("after a mount and an unshare: %v", err)
+		}
+	})
+}
