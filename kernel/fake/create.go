@@ -19,11 +19,14 @@ func (p *Proc) Mkdir(name string, mode uint32) error {
 	if err := p.k.fault(fmt.Sprintf("mkdir(%q, %#o)", name, mode)); err != nil {
 		return errno("mkdir", name, asErrno(err))
 	}
-	dir, base, err := p.k.walkParent(p.root, p.cwd, name)
+	dir, base, err := p.createParent(name)
 	if err != nil {
 		return errno("mkdir", name, asErrno(err))
 	}
 	d := join(dir.d, base)
+	// filename_create(): an existing name is EEXIST even on a read-only
+	// mount ("don't fail immediately if it's r/o, at least try to report
+	// other errors").
 	if _, ok := dir.m.sb.lstat(d); ok {
 		return errno("mkdir", name, unix.EEXIST)
 	}
@@ -34,6 +37,20 @@ func (p *Proc) Mkdir(name string, mode uint32) error {
 		return errno("mkdir", name, asErrno(err))
 	}
 	return nil
+}
+
+// createParent is filename_parentat() followed by filename_create()'s
+// check of the last component: "." and ".." (LAST_DOT, LAST_DOTDOT) name
+// something that exists, so they are EEXIST once the directory resolves.
+func (p *Proc) createParent(name string) (loc, string, error) {
+	switch path.Base(strings.TrimRight(name, "/")) {
+	case ".", "..":
+		if _, err := p.lookup(name, followFinal|mustBeDir); err != nil {
+			return loc{}, "", err
+		}
+		return loc{}, "", unix.EEXIST
+	}
+	return p.k.walkParent(p.root, p.cwd, name)
 }
 
 // writable is mnt_want_write(): EROFS on a read-only mount or superblock.
@@ -53,6 +70,9 @@ func (p *Proc) Rmdir(name string) error {
 		return errno("rmdir", name, asErrno(err))
 	}
 	fail := func(e unix.Errno) error { return errno("rmdir", name, e) }
+	if name != "" && strings.TrimRight(name, "/") == "" {
+		return fail(unix.EBUSY) // LAST_ROOT
+	}
 	switch path.Base(strings.TrimRight(name, "/")) {
 	case ".":
 		return fail(unix.EINVAL)
@@ -160,7 +180,7 @@ func (p *Proc) Symlink(target, linkpath string) error {
 	if target == "" {
 		return errno("symlink", linkpath, unix.ENOENT)
 	}
-	dir, base, err := p.k.walkParent(p.root, p.cwd, linkpath)
+	dir, base, err := p.createParent(linkpath)
 	if err != nil {
 		return errno("symlink", linkpath, asErrno(err))
 	}

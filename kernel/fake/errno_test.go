@@ -134,3 +134,26 @@ func TestMagicStripped(t *testing.T) {
 		t.Errorf("got %q, want /b bound from a", got)
 	}
 }
+
+func TestCreateDots(t *testing.T) {
+	p := New().Init()
+	run(t, p, "mkdir /a")
+	for _, test := range []struct {
+		name string
+		op   func() error
+		want unix.Errno
+	}{
+		{"mkdir /a/.", func() error { return p.Mkdir("/a/.", 0o755) }, unix.EEXIST},
+		{"mkdir /a/..", func() error { return p.Mkdir("/a/..", 0o755) }, unix.EEXIST},
+		{"mkdir /nope/.", func() error { return p.Mkdir("/nope/.", 0o755) }, unix.ENOENT},
+		{"mkdir /", func() error { return p.Mkdir("/", 0o755) }, unix.EEXIST},
+		{"symlink /a/.", func() error { return p.Symlink("x", "/a/.") }, unix.EEXIST},
+		{"rmdir /a/.", func() error { return p.Rmdir("/a/.") }, unix.EINVAL},
+		{"rmdir /a/..", func() error { return p.Rmdir("/a/..") }, unix.ENOTEMPTY},
+		{"rmdir /", func() error { return p.Rmdir("/") }, unix.EBUSY},
+	} {
+		if err := test.op(); !errors.Is(err, test.want) {
+			t.Errorf("%s: got %v, want %v", test.name, err, test.want)
+		}
+	}
+}
