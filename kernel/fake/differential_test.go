@@ -164,7 +164,7 @@ type diffOp struct {
 	rec      bool
 }
 
-var diffPaths = []string{"a", "b", "c", "a/1", "b/1", "c/1", "a/1/x", "b/1/x", "l", "a/l", "a/1/f"}
+var diffPaths = []string{"a", "b", "c", "a/1", "b/1", "c/1", "a/1/x", "b/1/x", "l", "a/l", "a/1/f", "a/1/..", "b/.", "l/1"}
 
 // diffLinks are the texts of symlinks: relative only, so that the real
 // side never leaves its area.
