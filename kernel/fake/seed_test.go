@@ -176,3 +176,46 @@ func FuzzFromMountinfo(f *testing.F) {
 		}
 	})
 }
+
+// TestFromMountinfoOsSymlinks seeds from a real directory tree: symlinks
+// in it (merged /usr) are followed by the fake's own lookup, and absolute
+// ones stay inside the seeded root.
+func TestFromMountinfoOsSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"usr/lib", "usr/bin"} {
+		if err := os.MkdirAll(dir+"/"+d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("usr/lib", dir+"/lib"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/usr/bin", dir+"/bin"); err != nil {
+		t.Fatal(err)
+	}
+	table, err := mountinfo.Parse(strings.NewReader("25 1 252:1 / / rw,relatime - ext4 /dev/vda1 rw\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := afero.NewCopyOnWriteFs(afero.NewReadOnlyFs(afero.NewBasePathFs(afero.NewOsFs(), dir)), afero.NewMemMapFs())
+	k, err := FromMountinfo(table, WithFiles(func(mountinfo.Entry) afero.Fs { return host }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := k.Init()
+	for name, want := range map[string]string{"/lib": "/usr/lib", "/bin": "/usr/bin"} {
+		if got, _, err := p.Resolve("", name); err != nil || got != want {
+			t.Errorf("Resolve(%s) = %q, %v, want %q", name, got, err, want)
+		}
+	}
+	if got, err := p.Readlink("/bin"); err != nil || got != "/usr/bin" {
+		t.Errorf("Readlink(/bin) = %q, %v", got, err)
+	}
+	// Writes land in the copy-on-write layer, not in dir.
+	if err := p.Mkdir("/usr/lib/new", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir + "/usr/lib/new"); err == nil {
+		t.Errorf("Mkdir wrote through to the real tree")
+	}
+}
