@@ -40,10 +40,14 @@ func TestDifferential(t *testing.T) {
 	defer real.Unmount(base, unix.MNT_DETACH)
 	seed, runs, length := int64(1), 300, 12
 	if s := os.Getenv("CONFINE_DIFF_SEED"); s != "" {
-		// For hunting: CONFINE_DIFF_SEED=N CONFINE_DIFF_RUNS=M.
+		// For hunting: CONFINE_DIFF_SEED=N CONFINE_DIFF_RUNS=M
+		// [CONFINE_DIFF_LENGTH=L, default 20].
 		seed, _ = strconv.ParseInt(s, 10, 64)
 		runs, _ = strconv.Atoi(os.Getenv("CONFINE_DIFF_RUNS"))
 		length = 20
+		if n, err := strconv.Atoi(os.Getenv("CONFINE_DIFF_LENGTH")); err == nil {
+			length = n
+		}
 	}
 	r := rand.New(rand.NewSource(seed))
 	succeeded, calls := 0, 0
