@@ -163,6 +163,7 @@ const maxMounts = 300
 // outcome and the table after it. A failed step is recorded, not fatal.
 func transcript(t *testing.T, newEnv NewEnv, script []string) (string, error) {
 	x := newExecutor(newEnv(t))
+	defer x.close()
 	var b strings.Builder
 	for _, line := range script {
 		outcome := "ok"

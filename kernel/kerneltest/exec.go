@@ -3,6 +3,7 @@ package kerneltest
 import (
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"strconv"
 	"strings"
@@ -57,6 +58,16 @@ type executor struct {
 
 func newExecutor(env Env) *executor {
 	return &executor{env: env, procs: map[string]*process{"main": {proc: env.Proc, base: env.Root}}}
+}
+
+// close ends the processes the script started, when their Proc can be
+// closed (a real one holds an OS thread until then).
+func (x *executor) close() {
+	for name, p := range x.procs {
+		if c, ok := p.proc.(io.Closer); ok && name != "main" {
+			c.Close()
+		}
+	}
 }
 
 // do runs one step. For mountinfo it returns the normalized lines.

@@ -27,6 +27,7 @@ func RandomScript(seed uint64, ops int) []string {
 func Invariants(t *testing.T, env Env, script []string) {
 	t.Helper()
 	x := newExecutor(env)
+	defer x.close()
 	before, err := rawTable(x)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"sync"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -93,6 +94,16 @@ type linuxProc struct {
 	t     *testing.T
 	tid   int
 	calls chan func()
+	once  sync.Once
+}
+
+// Close ends the process's thread (no-op for the test process itself).
+// Cleanup calls it too, so a scenario need not.
+func (p *linuxProc) Close() error {
+	if p.tid != 0 {
+		p.once.Do(func() { close(p.calls) })
+	}
+	return nil
 }
 
 // on runs f on the process's thread.
@@ -142,7 +153,7 @@ func (p *linuxProc) Unshare() (kerneltest.Proc, error) {
 	if err := <-ready; err != nil {
 		return nil, fmt.Errorf("unshare: %w", err)
 	}
-	p.t.Cleanup(func() { close(child.calls) })
+	p.t.Cleanup(func() { child.Close() })
 	return child, nil
 }
 

@@ -42,6 +42,7 @@ func Names() ([]string, error) {
 func (s scenario) run(t *testing.T, env Env) {
 	t.Helper()
 	x := newExecutor(env)
+	defer x.close()
 	for _, st := range s.steps {
 		where := fmt.Sprintf("%s:%d: %s", s.file, st.line, st)
 		got, err := x.do(st)
