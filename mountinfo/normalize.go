@@ -17,6 +17,7 @@ type Options struct {
 	// re-roots their mount points there ("/under/x" becomes "/x", "/under"
 	// becomes "/"). A scenario that runs inside a scratch tmpfs on the real
 	// kernel is compared with the fake this way. Empty or "/" keeps all.
+	// It applies after Replace, so it names the rewritten path.
 	Under string
 	// Replace rewrites literal text in roots, mount points and sources
 	// before anything else, in order: a t.TempDir() path, say, becomes a
