@@ -93,6 +93,7 @@ func randomSequence(rng *rand.Rand, n int) []string {
 	mkdirs := "mkdir a b c a/1 a/2 b/1 c/1 a/1/1"
 	seq := []string{mkdirs + " && symlink a s && touch f"}
 	procs := []string{"main"}
+	pivoted := map[string]bool{}
 	pick := func() string { return paths[rng.IntN(len(paths))] }
 	// The scratch root itself may change propagation or be a bind source
 	// (so that mounts on a, b, c can propagate), but is never unmounted or
@@ -127,9 +128,9 @@ func randomSequence(rng *rand.Rand, n int) []string {
 			s = "umount " + pick()
 		case r < 94:
 			s = "umount --no-follow " + pick()
-		case r < 97:
+		case r < 96:
 			s = "umount -l " + pick()
-		case r < 98:
+		case r < 97:
 			s = "mount -o remount,bind,ro " + pick()
 		default:
 			// Up to two more processes, each in a copy of the namespace
@@ -143,6 +144,16 @@ func randomSequence(rng *rand.Rand, n int) []string {
 				}
 				procs = append(procs, name)
 				seq = append(seq, s)
+				continue
+			}
+			// Once there are three, one of the others may pivot into a
+			// self-bind of a directory and drop the old root at once (so
+			// its table never shows the host), after which its paths are
+			// taken from its new root.
+			if name := procs[1+rng.IntN(2)]; !pivoted[name] {
+				pivoted[name] = true
+				root := []string{"a", "b", "a/1"}[rng.IntN(3)]
+				seq = append(seq, fmt.Sprintf("@%[1]s mount --bind %[2]s %[2]s && @%[1]s mkdir %[2]s/1 && @%[1]s pivot_root %[2]s %[2]s/1 && @%[1]s umount -l /1", name, root))
 				continue
 			}
 			s = mkdirs
