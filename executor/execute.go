@@ -30,7 +30,8 @@ type Result struct {
 	// does not use it).
 	Scratch string
 	// Skipped lists the indices of optional ops that were skipped because
-	// their source or target did not exist.
+	// their source or target did not exist, or (for propagation changes)
+	// because an optional op on the same target was skipped before.
 	Skipped []int
 }
 
@@ -56,13 +57,23 @@ func Execute(prog *plan.Program, sys kernel.Syscalls, opts Options) (*Result, er
 		r.tracef("scratch directory for constructing namespace: %s", dir)
 	}
 	res := &Result{Scratch: r.scratch}
+	// skippedTargets holds the targets of skipped optional ops, so that
+	// an optional propagation change of the same entry is skipped with its
+	// mount instead of acting on whatever lies beneath.
+	skippedTargets := map[string]bool{}
 	for i, op := range prog.Ops {
 		sub := r.substitute(op)
 		r.tracef("performing operation: %s  # %s", sub.String(), op.Where())
+		if op.Optional && op.Kind.IsPropagation() && skippedTargets[op.Target] {
+			r.tracef("skipped optional operation: %s (its mount was skipped)", sub.String())
+			res.Skipped = append(res.Skipped, i)
+			continue
+		}
 		err := r.do(op)
 		if err != nil && op.Optional && errors.Is(err, unix.ENOENT) {
 			r.tracef("skipped optional operation: %s", sub.String())
 			res.Skipped = append(res.Skipped, i)
+			skippedTargets[op.Target] = true
 			continue
 		}
 		if err != nil {

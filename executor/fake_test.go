@@ -160,3 +160,42 @@ func TestExecuteBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestOptionalEntrySkippedWhole pins snap-confine's rule for optional
+// mount-list entries: when the rbind is skipped, so is its make-rslave,
+// even though the host has the source and only the base lacks the target.
+func TestOptionalEntrySkippedWhole(t *testing.T) {
+	host := fakeHost(t)
+	if err := host.Mkdir("/tmp/host/firmware", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := host.Unshare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bind := rec(op(plan.Bind, "/tmp/host/firmware", "$SCRATCH/firmware", 3))
+	bind.Optional = true
+	slave := rec(op(plan.MakeSlave, "", "$SCRATCH/firmware", 4))
+	slave.Optional = true
+	unrelated := rec(op(plan.MakeSlave, "", "$SCRATCH/etc", 6))
+	unrelated.Optional = true
+	prog := &plan.Program{Profile: "test", Ops: []plan.Op{
+		op(plan.Bind, "$SCRATCH", "$SCRATCH", 1),
+		rec(op(plan.Bind, "/tmp/host/base", "$SCRATCH", 2)),
+		bind,
+		slave,
+		rec(op(plan.Bind, "/tmp/host/base/etc", "$SCRATCH/etc", 5)),
+		unrelated,
+	}}
+	res, err := executor.Execute(prog, snap, executor.Options{})
+	if err != nil {
+		t.Fatalf("Execute: %v", err)
+	}
+	if got, want := res.Skipped, []int{2, 3}; len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("skipped ops: got %v, want %v (the optional rbind and its make-rslave, not the unrelated one)", got, want)
+	}
+	info, _ := snap.MountInfo()
+	if !strings.Contains(string(info), "/etc rw,relatime master:") {
+		t.Errorf("the optional make-rslave of an entry that was mounted did not run:\n%s", info)
+	}
+}

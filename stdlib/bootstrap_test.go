@@ -55,7 +55,7 @@ func TestBootstrapFunctions(t *testing.T) {
 	}, {
 		name: "optional entry the host has is an optional rbind",
 		src:  `mount_list(S, [entry("/lib/modules", optional = True)])`,
-		want: "mount --rbind /lib/modules $SCRATCH/lib/modules (optional)\nmount --make-rslave $SCRATCH/lib/modules\n",
+		want: "mount --rbind /lib/modules $SCRATCH/lib/modules (optional)\nmount --make-rslave $SCRATCH/lib/modules (optional)\n",
 	}, {
 		name: "altpath is a second rbind of the same source",
 		src:  `mount_list(S, [entry("/run/media", bidirectional = True, altpath = "/media")])`,
