@@ -87,7 +87,6 @@ var WatchedPaths = []string{
 	"/run/netns",
 	"/usr/src",
 	"/var/lib/extrausers",
-	"/var/lib/snapd/hostfs",
 	"/var/log",
 	"/var/snap",
 	"/writable",

@@ -47,10 +47,11 @@
 //
 // # Staleness
 //
-// <snap>.info records the SHA-256 of plan.Program.Text(), which includes
-// the facts the program was evaluated with and every op with its profile
-// line. A preserved namespace whose program text differs (a changed
-// profile, changed facts) is discarded and rebuilt, under the lock.
+// <snap>.info records the SHA-256 of the program's ops in mount(8) syntax
+// (with their optional marks). A preserved namespace whose ops differ (a
+// changed profile, facts that change an op: a new base, a new NVIDIA
+// driver) is discarded and rebuilt, under the lock. Facts that change no op
+// and moved profile lines do not count: they build the same namespace.
 //
 // # Privileges
 //

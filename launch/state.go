@@ -86,11 +86,18 @@ func mountAt(dir string) (*mountinfo.Info, error) {
 	return infos[len(infos)-1], nil
 }
 
-// programHash identifies a program for the stale check: its canonical
-// text holds the facts and every op with its provenance.
+// programHash identifies a program for the stale check by what the
+// namespace is built from: every op in mount(8) syntax with its optional
+// mark. Facts and profile lines are left out on purpose: a fact that
+// changes no op (for instance the hostfs directory the first launch
+// created) or a profile edit that only moves lines builds the same
+// namespace, and must not force a rebuild on the next launch.
 func programHash(prog *plan.Program) string {
-	sum := sha256.Sum256([]byte(prog.Text()))
-	return hex.EncodeToString(sum[:])
+	h := sha256.New()
+	for _, op := range prog.Ops {
+		fmt.Fprintf(h, "%s\x00%t\n", op.String(), op.Optional)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func infoText(prog *plan.Program) string {
