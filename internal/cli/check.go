@@ -130,8 +130,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
-// checkFacts gathers the facts for one check: from host when named, else
-// from --facts-root; then --snap and the --fact overrides.
+// checkFacts gathers the facts for one check: from host when named (a
+// fixture poses as its distribution), else from --facts-root; then --snap
+// and the --fact overrides.
 func checkFacts(pf *profileFlags, host string) (facts.Facts, error) {
 	if host == "" {
 		return pf.Facts()
@@ -144,15 +145,7 @@ func checkFacts(pf *profileFlags, host string) (facts.Facts, error) {
 	if err != nil {
 		return facts.Facts{}, err
 	}
-	if pf.Snap != "" {
-		f.SnapName = pf.Snap
-	}
-	for _, kv := range pf.FactPairs {
-		if err := f.SetPair(kv); err != nil {
-			return f, fmt.Errorf("--fact: %w", err)
-		}
-	}
-	return f, nil
+	return pf.override(f)
 }
 
 func plural(n int, word string) string {

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+
+	"confine/hosts"
 )
 
 func init() {
@@ -11,16 +13,19 @@ func init() {
 }
 
 // runPlan is confine plan [--profile NAME|PATH] [--fact KEY=VALUE]...
-// [--facts-root DIR] [--snap NAME] [--json]: evaluate the profile and
-// print its program, as text (mount(8) syntax, one op per line) or JSON.
+// [--facts-root DIR] [--host NAME] [--snap NAME] [--json]: evaluate the
+// profile and print its program, as text (mount(8) syntax, one op per
+// line) or JSON. --host takes the facts from a host fixture, so that any
+// platform's program can be planned on any machine.
 func runPlan(args []string, stdout, stderr io.Writer) int {
 	var pf profileFlags
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	pf.Register(fs, "demo")
 	asJSON := fs.Bool("json", false, "print the program as JSON")
+	host := fs.String("host", "", "take the facts from host `NAME` (a fixture, live, or a mountinfo file) instead of this machine")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: confine plan [--profile NAME|PATH] [--fact KEY=VALUE]... [--facts-root DIR] [--snap NAME] [--json]")
+		fmt.Fprintln(stderr, "usage: confine plan [--profile NAME|PATH] [--fact KEY=VALUE]... [--facts-root DIR] [--host NAME] [--snap NAME] [--json]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -34,9 +39,21 @@ func runPlan(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	prog, err := pf.Program()
+	if *host != "" && pf.FactsRoot != "/" && pf.FactsRoot != "" {
+		fmt.Fprintln(stderr, "confine: plan: --host and --facts-root both name where the facts come from; give one")
+		return exitUsage
+	}
+	f, err := checkFacts(&pf, *host)
 	if err != nil {
 		return reportError(stderr, err)
+	}
+	prog, err := pf.ProgramWith(f)
+	if err != nil {
+		status := reportError(stderr, err)
+		if ps := platformHosts[pf.Profile]; *host == "" && len(ps) > 0 && ps[0] != hosts.Live {
+			fmt.Fprintf(stderr, "confine: hint: this machine's facts may not fit %s; plan it for its platform with --host %s\n", pf.Profile, ps[0])
+		}
+		return status
 	}
 	if *asJSON {
 		data, err := prog.JSON()

@@ -79,6 +79,12 @@ func (p *profileFlags) Facts() (facts.Facts, error) {
 	if err != nil {
 		return f, err
 	}
+	return p.override(f)
+}
+
+// override applies --snap and the --fact overrides, in order, to facts
+// gathered elsewhere (this host, --facts-root, or a host fixture).
+func (p *profileFlags) override(f facts.Facts) (facts.Facts, error) {
 	if p.Snap != "" {
 		f.SnapName = p.Snap
 	}

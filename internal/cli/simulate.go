@@ -62,15 +62,7 @@ func hostFacts(pf *profileFlags, h *hosts.Host) (facts.Facts, error) {
 	if err != nil {
 		return f, err
 	}
-	if pf.Snap != "" {
-		f.SnapName = pf.Snap
-	}
-	for _, kv := range pf.FactPairs {
-		if err := f.SetPair(kv); err != nil {
-			return f, fmt.Errorf("--fact: %w", err)
-		}
-	}
-	return f, nil
+	return pf.override(f)
 }
 
 // runSimulate is confine simulate [--profile …] [--fact …] [--host
