@@ -77,6 +77,14 @@ type paths struct {
 	lock, mnt, info       string
 }
 
+// globalLockPath is the lock shared by every launch and taken exclusively
+// to set up or tear down the namespace directory's mount point.
+func globalLockPath(p paths) string { return filepath.Join(p.lockDir, ".lock") }
+
+// selfBindMarker exists while the namespace directory's mount point is the
+// self-bind confine made (and not a mount someone else put there).
+func selfBindMarker(p paths) string { return filepath.Join(p.lockDir, ".ns-self-bind") }
+
 func statePaths(stateDir, snap string) paths {
 	if stateDir == "" && os.Getuid() == 0 {
 		stateDir = os.Getenv(StateDirEnv)

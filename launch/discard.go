@@ -2,7 +2,11 @@ package launch
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
 )
 
 // Discard removes the snap's preserved namespace, under its lock: the next
@@ -27,5 +31,34 @@ func Discard(snap, stateDir string) error {
 		return err
 	}
 	defer l.release()
-	return discardFiles(p)
+	if err := discardFiles(p); err != nil {
+		return err
+	}
+	return releaseNsDir(p)
+}
+
+// releaseNsDir undoes the private self-bind of the namespace directory
+// once it holds no preserved namespace, so that discarding the last one
+// leaves the host's mount table as it was before the first launch. It
+// does nothing while any launch holds the global lock (it may be about to
+// preserve a namespace there) or while another snap's namespace remains.
+func releaseNsDir(p paths) error {
+	global, err := tryLock(globalLockPath(p))
+	if err != nil || global == nil {
+		return err
+	}
+	defer global.release()
+	left, err := filepath.Glob(filepath.Join(p.nsDir, "*.mnt"))
+	if err != nil || len(left) > 0 {
+		return err
+	}
+	if _, err := os.Lstat(selfBindMarker(p)); err != nil {
+		// confine did not make this mount point (an administrator's own
+		// mount there is left alone), or it is gone already.
+		return nil
+	}
+	if err := unix.Unmount(p.nsDir, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW); err != nil && !errors.Is(err, unix.EINVAL) {
+		return fmt.Errorf("cannot unmount %s: %w", p.nsDir, err)
+	}
+	return os.Remove(selfBindMarker(p))
 }

@@ -210,6 +210,7 @@ func TestLaunchJoinDiscardRebuild(t *testing.T) {
 	e := newEnv(t)
 	self, _ := os.Readlink("/proc/self/ns/mnt")
 	prog := e.program()
+	before := threadMounts(t)
 
 	first := e.launch(prog, "")
 	ns1 := nsOf(t, first)
@@ -252,8 +253,14 @@ func TestLaunchJoinDiscardRebuild(t *testing.T) {
 		t.Errorf("changed program, second launch: got %s, want %s", got, ns3)
 	}
 	e.discard()
-	if n := strings.Count(threadMounts(t), "/ns/demo.mnt"); n != 0 {
+	after := threadMounts(t)
+	if n := strings.Count(after, "/ns/demo.mnt"); n != 0 {
 		t.Errorf("after the last discard, %d namespace files are still mounted", n)
+	}
+	// Discarding the last namespace also takes down the private self-bind
+	// of the namespace directory: no trace is left in the mount table.
+	if after != before {
+		t.Errorf("after the last discard the mount table differs from before the first launch:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
 

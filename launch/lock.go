@@ -1,6 +1,7 @@
 package launch
 
 import (
+	"errors"
 	"fmt"
 
 	"golang.org/x/sys/unix"
@@ -13,21 +14,41 @@ type lock struct{ fd int }
 // takeLock opens (creating with mode 0600, never through a symlink) and
 // locks path, waiting for other holders.
 func takeLock(path string) (*lock, error) {
+	return lockFile(path, unix.LOCK_EX)
+}
+
+// tryLock is takeLock without waiting: it returns nil, nil when another
+// process holds the lock.
+func tryLock(path string) (*lock, error) {
+	l, err := lockFile(path, unix.LOCK_EX|unix.LOCK_NB)
+	if errors.Is(err, unix.EWOULDBLOCK) {
+		return nil, nil
+	}
+	return l, err
+}
+
+func lockFile(path string, how int) (*lock, error) {
 	fd, err := unix.Open(path, unix.O_RDWR|unix.O_CREAT|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open lock file %s: %w", path, err)
 	}
-	for {
-		err = unix.Flock(fd, unix.LOCK_EX)
-		if err != unix.EINTR {
-			break
-		}
-	}
-	if err != nil {
+	l := &lock{fd: fd}
+	if err := l.flock(how); err != nil {
 		unix.Close(fd)
 		return nil, fmt.Errorf("cannot lock %s: %w", path, err)
 	}
-	return &lock{fd: fd}, nil
+	return l, nil
+}
+
+// flock changes the lock's mode (unix.LOCK_SH, unix.LOCK_EX, with
+// unix.LOCK_NB not to wait), retrying when a signal interrupts the wait.
+func (l *lock) flock(how int) error {
+	for {
+		err := unix.Flock(l.fd, how)
+		if err != unix.EINTR {
+			return err
+		}
+	}
 }
 
 // release unlocks; closing the only descriptor drops the flock.

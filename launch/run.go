@@ -77,14 +77,20 @@ func enter(cfg Config, p paths) error {
 	if err := ensureDir(p.lockDir); err != nil {
 		return err
 	}
-	global, err := takeLock(filepath.Join(p.lockDir, ".lock"))
+	// The global lock is exclusive while the namespace directory is made a
+	// private mount point, then shared until this launch is done with the
+	// directory, so that Discard never tears the mount point down under a
+	// launch that is about to preserve a namespace there.
+	global, err := takeLock(globalLockPath(p))
 	if err != nil {
 		return err
 	}
-	err = ensureState(p)
-	global.release()
-	if err != nil {
+	defer global.release()
+	if err := ensureState(p); err != nil {
 		return err
+	}
+	if err := global.flock(unix.LOCK_SH); err != nil {
+		return fmt.Errorf("cannot lock %s: %w", globalLockPath(p), err)
 	}
 	l, err := takeLock(p.lock)
 	if err != nil {

@@ -54,6 +54,11 @@ func ensureState(p paths) error {
 		if err := unix.Mount(p.nsDir, p.nsDir, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 			return fmt.Errorf("cannot self-bind %s: %w", p.nsDir, err)
 		}
+		// Remember that the mount point is confine's, so that discarding
+		// the last namespace may take it down again (releaseNsDir).
+		if err := os.WriteFile(selfBindMarker(p), nil, 0o600); err != nil {
+			return fmt.Errorf("cannot record the self-bind of %s: %w", p.nsDir, err)
+		}
 		if entry, err = mountAt(p.nsDir); err != nil {
 			return err
 		}
