@@ -26,7 +26,9 @@ func TestProgramHash(t *testing.T) {
 		{"profile lines moved", func(p *plan.Program) { p.Ops[0].Pos.Line = 30 }, false},
 		{"an op changed", func(p *plan.Program) { p.Ops[0].Source = "/snap/core/current" }, true},
 		{"an op no longer optional", func(p *plan.Program) { p.Ops[1].Optional = false }, true},
-		{"an op added", func(p *plan.Program) { p.Ops = append(p.Ops, plan.Op{Kind: plan.Pivot, Target: "$SCRATCH", Source: "$SCRATCH/h"}) }, true},
+		{"an op added", func(p *plan.Program) {
+			p.Ops = append(p.Ops, plan.Op{Kind: plan.Pivot, Target: "$SCRATCH", Source: "$SCRATCH/h"})
+		}, true},
 	} {
 		p := base()
 		test.edit(p)
