@@ -92,8 +92,10 @@ func launcherRules() []Rule {
 	mount([]string{"rw", "bind"}, "@{PROC}/@{pid}/task/@{tid}/ns/mnt", StateDir+"/ns/*.mnt")
 	mount([]string{"rw", "bind"}, "@{PROC}/@{pid}/ns/mnt", StateDir+"/ns/*.mnt")
 	mount([]string{"rw", "bind"}, "/", StateDir+"/ns/*.mnt")
-	// Discard: detach a preserved namespace.
+	// Discard: detach a preserved namespace, and the namespace
+	// directory's own self-bind with the last one.
 	rules = append(rules, Rule{Class: Umount, Target: StateDir + "/ns/*.mnt"})
+	rules = append(rules, Rule{Class: Umount, Target: StateDir + "/ns/"})
 	// The scratch directory: mkdtemp(3) before the program, rmdir after.
 	file(ScratchGlob+"/", "rw")
 	// Exec the snap's command after dropping privileges: under its own

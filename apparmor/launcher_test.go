@@ -53,6 +53,7 @@ func TestLauncherRulesAllow(t *testing.T) {
 		{Class: Mount, Flags: private, Target: "/run/confine/ns/"},
 		{Class: Mount, Flags: bind, Source: "/proc/4242/task/4250/ns/mnt", Target: "/run/confine/ns/hello.mnt"},
 		{Class: Umount, Target: "/run/confine/ns/hello.mnt"},
+		{Class: Umount, Target: "/run/confine/ns/"},
 		{Class: Capability, Target: "sys_admin"},
 	} {
 		if !m.Allows(q) {
