@@ -7,12 +7,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// flagName pairs one flag bit with its name in the kernel's headers.
+type flagName struct {
+	flag uint64
+	name string
+}
+
 // mountFlagNames maps mount(2) flags to their names, in the order
 // FlagString prints them. x/sys has the constants but no names.
-var mountFlagNames = []struct {
-	flag uintptr
-	name string
-}{
+var mountFlagNames = []flagName{
 	{unix.MS_RDONLY, "MS_RDONLY"},
 	{unix.MS_NOSUID, "MS_NOSUID"},
 	{unix.MS_NODEV, "MS_NODEV"},
@@ -41,33 +44,25 @@ var mountFlagNames = []struct {
 // FlagString renders mount(2) flags as "MS_BIND|MS_REC"; unknown bits are
 // printed in hex and zero as "0".
 func FlagString(flags uintptr) string {
-	var parts []string
-	for _, f := range mountFlagNames {
-		if flags&f.flag != 0 {
-			parts = append(parts, f.name)
-			flags &^= f.flag
-		}
-	}
-	if flags != 0 {
-		parts = append(parts, fmt.Sprintf("%#x", flags))
-	}
-	if len(parts) == 0 {
-		return "0"
-	}
-	return strings.Join(parts, "|")
+	return flagString(uint64(flags), mountFlagNames)
+}
+
+// unmountFlagNames maps umount2(2) flags to their names.
+var unmountFlagNames = []flagName{
+	{unix.MNT_FORCE, "MNT_FORCE"},
+	{unix.MNT_DETACH, "MNT_DETACH"},
+	{unix.MNT_EXPIRE, "MNT_EXPIRE"},
+	{unix.UMOUNT_NOFOLLOW, "UMOUNT_NOFOLLOW"},
 }
 
 // UnmountFlagString renders umount2(2) flags as "MNT_DETACH|UMOUNT_NOFOLLOW".
 func UnmountFlagString(flags int) string {
-	names := []struct {
-		flag int
-		name string
-	}{
-		{unix.MNT_FORCE, "MNT_FORCE"},
-		{unix.MNT_DETACH, "MNT_DETACH"},
-		{unix.MNT_EXPIRE, "MNT_EXPIRE"},
-		{unix.UMOUNT_NOFOLLOW, "UMOUNT_NOFOLLOW"},
-	}
+	return flagString(uint64(flags), unmountFlagNames)
+}
+
+// flagString names the bits of flags from names, in table order, then
+// prints what is left in hex.
+func flagString(flags uint64, names []flagName) string {
 	var parts []string
 	for _, f := range names {
 		if flags&f.flag != 0 {
