@@ -77,10 +77,16 @@
 //
 // FromMountinfo builds a Kernel from a parsed mountinfo table (in the
 // kernel's line order). Mounts with the same major:minor share one
-// superblock. Files come from WithFiles: given the table entry that first
-// names a superblock, it returns the afero.Fs that holds that superblock's
-// files as seen at that entry's mount point (for a live host:
-// afero.NewBasePathFs(afero.NewReadOnlyFs(afero.NewOsFs()), e.Point), or a
-// CopyOnWriteFs over it). Without WithFiles every superblock gets an empty
-// MemMapFs and the mount points are created as directories.
+// superblock, with one dentry tree in which each mount's root is a path
+// (btrfs subvolumes /root and /home of one device are two roots of one
+// tree). Files come from WithFiles: given the table entry that first
+// names a superblock, or a later one whose root lies outside the trees
+// given so far, it returns the afero.Fs that holds that part of the
+// superblock's files as seen at that entry's mount point (for a live
+// host: afero.NewBasePathFs(afero.NewReadOnlyFs(afero.NewOsFs()),
+// e.Point), or a CopyOnWriteFs over it). Without WithFiles every
+// superblock gets an empty MemMapFs and the roots and mount points are
+// created as directories. Super options are kept per mount where they
+// differ (btrfs shows the subvolume of the mount's root), so a seeded
+// table prints back line for line.
 package fake

@@ -22,6 +22,13 @@ type superblock struct {
 
 	fs   afero.Fs
 	base string // the dentry that fs's "/" stands for (seeded trees)
+	// parts are more pieces of a seeded tree and views the super options
+	// of seeded mounts that show them differently (views.go).
+	parts []sbPart
+	views []optsView
+	// nodes holds device nodes (the ptmx of a devpts instance): their
+	// type and permission bits, with an empty file in fs as placeholder.
+	nodes map[string]fs.FileMode
 
 	links map[string]string
 	// unlinked holds directories removed while a mount had them as its
@@ -52,9 +59,11 @@ func (sb *superblock) init() {
 	sb.owners = map[string][2]int{}
 	sb.inos = map[string]uint64{}
 	sb.unlinked = map[string]fs.FileMode{}
+	sb.nodes = map[string]fs.FileMode{}
 }
 
-// superOptions renders mountinfo field 11.
+// superOptions renders mountinfo field 11 for a mount of the superblock
+// whose root has no view of its own (views.go).
 func (sb *superblock) superOptions() string {
 	s := "rw"
 	if sb.ro {
@@ -66,34 +75,25 @@ func (sb *superblock) superOptions() string {
 	return s
 }
 
-// fsPath maps a dentry to a path in sb.fs; ok is false for dentries outside
-// the part of the filesystem the seed gave us.
-func (sb *superblock) fsPath(d string) (string, bool) {
-	if sb.base == "/" || sb.base == "" {
-		return d, true
-	}
-	if !isSubdir(d, sb.base) {
-		return "", false
-	}
-	return join(rel(sb.base, d)), true
-}
-
 // lstat reports the type and permission bits of dentry d; ok is false when
 // it does not exist.
 func (sb *superblock) lstat(d string) (mode fs.FileMode, ok bool) {
 	if _, isLink := sb.links[d]; isLink {
 		return fs.ModeSymlink | 0o777, true
 	}
-	p, ok := sb.fsPath(d)
+	if mode, isNode := sb.nodes[d]; isNode {
+		return mode, true
+	}
+	fsys, p, ok := sb.locate(d)
 	if !ok {
 		return 0, false
 	}
 	var fi fs.FileInfo
 	var err error
-	if l, isL := sb.fs.(afero.Lstater); isL {
+	if l, isL := fsys.(afero.Lstater); isL {
 		fi, _, err = l.LstatIfPossible(p)
 	} else {
-		fi, err = sb.fs.Stat(p)
+		fi, err = fsys.Stat(p)
 	}
 	if err != nil {
 		return 0, false
@@ -128,8 +128,8 @@ func (sb *superblock) readlink(d string) (string, bool) {
 	if !ok || mode&fs.ModeSymlink == 0 {
 		return "", false
 	}
-	if r, isR := sb.fs.(afero.LinkReader); isR {
-		p, _ := sb.fsPath(d)
+	fsys, p, _ := sb.locate(d)
+	if r, isR := fsys.(afero.LinkReader); isR {
 		t, err := r.ReadlinkIfPossible(p)
 		return t, err == nil
 	}
@@ -162,25 +162,25 @@ func fileMode(mode uint32) fs.FileMode {
 }
 
 func (sb *superblock) mkdir(d string, mode uint32) error {
-	p, ok := sb.fsPath(d)
+	fsys, p, ok := sb.locate(d)
 	if !ok {
 		return unix.EROFS
 	}
-	if err := sb.fs.Mkdir(p, fileMode(mode)); err != nil {
+	if err := fsys.Mkdir(p, fileMode(mode)); err != nil {
 		return toErrno(err)
 	}
 	// MemMapFs keeps the mode as given; afero.OsFs applies the umask, as
 	// mkdir(2) does. Either way Chmod makes the sticky bit stick.
-	_ = sb.fs.Chmod(p, fs.ModeDir|fileMode(mode))
+	_ = fsys.Chmod(p, fs.ModeDir|fileMode(mode))
 	return nil
 }
 
 func (sb *superblock) createFile(d string) error {
-	p, ok := sb.fsPath(d)
+	fsys, p, ok := sb.locate(d)
 	if !ok {
 		return unix.EROFS
 	}
-	f, err := sb.fs.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	f, err := fsys.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
 		return toErrno(err)
 	}
@@ -197,23 +197,24 @@ func (sb *superblock) symlink(d, target string) error {
 
 // isEmptyDir reports whether the directory d has no entries.
 func (sb *superblock) isEmptyDir(d string) bool {
-	p, ok := sb.fsPath(d)
+	fsys, p, ok := sb.locate(d)
 	if !ok {
 		return true
 	}
-	names, err := afero.ReadDir(sb.fs, p)
+	names, err := afero.ReadDir(fsys, p)
 	return err == nil && len(names) == 0
 }
 
 func (sb *superblock) remove(d string) error {
-	p, ok := sb.fsPath(d)
+	fsys, p, ok := sb.locate(d)
 	if !ok {
 		return unix.EROFS
 	}
-	if err := sb.fs.Remove(p); err != nil {
+	if err := fsys.Remove(p); err != nil {
 		return toErrno(err)
 	}
 	delete(sb.links, d)
+	delete(sb.nodes, d)
 	delete(sb.owners, d)
 	delete(sb.inos, d)
 	return nil

@@ -41,7 +41,7 @@ func (p *Proc) Entries() []mountinfo.Entry {
 			Root: root, Point: point, Options: m.flags.String(),
 			Optional: p.optional(m),
 			FSType:   m.sb.fstype, Source: m.source,
-			SuperOptions: m.sb.superOptions(),
+			SuperOptions: m.sb.superOptionsAt(m.root),
 		})
 	}
 	return out

@@ -11,14 +11,17 @@ import (
 	"confine/mountinfo"
 )
 
-// WithFiles gives FromMountinfo the files of each superblock: it is called
-// once per superblock with the first table entry that names it (mounts with
-// the same major:minor share one superblock), and returns the tree as seen
-// at that entry's mount point, i.e. the directory e.Root of the filesystem.
-// For the live host that is afero.NewBasePathFs(hostFs, e.Point). Symbolic
-// links in the returned tree are honoured when it implements afero.Lstater
-// and afero.LinkReader (OsFs, BasePathFs and ReadOnlyFs over it,
-// CopyOnWriteFs do).
+// WithFiles gives FromMountinfo the files of each superblock (mounts with
+// the same major:minor share one). It is called with the first table
+// entry that names a superblock, and again for each later entry whose
+// root lies outside every tree given so far (another btrfs subvolume of
+// the same device); each call returns the tree as seen at that entry's
+// mount point, i.e. the directory e.Root of the filesystem. For the live
+// host that is afero.NewBasePathFs(hostFs, e.Point). A root inside a tree
+// already given is taken from that tree, since a superblock has one
+// dentry tree. Symbolic links in the returned trees are honoured when
+// they implement afero.Lstater and afero.LinkReader (OsFs, BasePathFs and
+// ReadOnlyFs over it, CopyOnWriteFs do).
 func WithFiles(files func(e mountinfo.Entry) afero.Fs) Option {
 	return func(c *config) { c.files = files }
 }
@@ -29,7 +32,10 @@ func WithFiles(files func(e mountinfo.Entry) afero.Fs) Option {
 //
 //   - mount IDs, parent IDs, device numbers, roots, per-mount and
 //     superblock options, fstype and source are kept, so MountInfo renders
-//     the table back unchanged;
+//     the table back unchanged; a mount whose super options differ from
+//     its superblock's first mount (btrfs's subvolid= and subvol= name the
+//     subvolume of the mount's root) keeps its own, and so do later binds
+//     of dentries below its root;
 //   - shared:N puts the mount in peer group N; master:N makes it a slave of
 //     group N (a group with no member in the table, because it lives in
 //     another namespace, is represented by a detached mount, made a slave
@@ -128,13 +134,17 @@ func FromMountinfo(table []mountinfo.Entry, opts ...Option) (*Kernel, error) {
 	}
 
 	sbs := map[[2]int]*superblock{}
+	empty := map[*superblock]bool{} // seeded without files
 	mounts := make([]*Mount, len(table))
 	for i, e := range table {
 		key := [2]int{e.Major, e.Minor}
 		sb := sbs[key]
 		if sb == nil {
-			sb = seedSuperblock(e, c.files)
-			sbs[key] = sb
+			var made bool
+			sb, made = seedSuperblock(e, c.files)
+			sbs[key], empty[sb] = sb, made
+		} else {
+			seedRoot(sb, e, c.files, empty[sb])
 		}
 		k.seq++
 		m := &Mount{ID: e.ID, seq: k.seq, sb: sb, root: join(e.Root), flags: parseMntFlags(e.Options),
@@ -217,16 +227,12 @@ func FromMountinfo(table []mountinfo.Entry, opts ...Option) (*Kernel, error) {
 	return k, nil
 }
 
-// seedSuperblock makes the superblock first named by e.
-func seedSuperblock(e mountinfo.Entry, files func(mountinfo.Entry) afero.Fs) *superblock {
-	sb := &superblock{fstype: e.FSType, major: e.Major, minor: e.Minor, base: "/"}
+// seedSuperblock makes the superblock first named by e; empty says that
+// no files were given for it, so its tree is made up as mounts name it.
+func seedSuperblock(e mountinfo.Entry, files func(mountinfo.Entry) afero.Fs) (sb *superblock, empty bool) {
+	sb = &superblock{fstype: e.FSType, major: e.Major, minor: e.Minor, base: "/"}
 	sb.init()
-	opts := strings.Split(e.SuperOptions, ",")
-	if len(opts) > 0 && (opts[0] == "ro" || opts[0] == "rw") {
-		sb.ro = opts[0] == "ro"
-		opts = opts[1:]
-	}
-	sb.opts = strings.Join(opts, ",")
+	sb.ro, sb.opts = splitSuperOptions(e.SuperOptions)
 	if files != nil {
 		if fsys := files(e); fsys != nil {
 			sb.fs = fsys
@@ -234,11 +240,43 @@ func seedSuperblock(e mountinfo.Entry, files func(mountinfo.Entry) afero.Fs) *su
 		}
 	}
 	if sb.fs == nil {
-		sb.fs = afero.NewMemMapFs()
-		p, _ := sb.fsPath(join(e.Root))
-		_ = sb.fs.MkdirAll(p, 0o755)
+		sb.fs, empty = afero.NewMemMapFs(), true
+		_ = sb.fs.MkdirAll(join(e.Root), 0o755)
 	}
-	return sb
+	return sb, empty
+}
+
+// seedRoot adds what a later mount e of sb shows: its root dentry, which
+// may lie outside every tree given so far (another btrfs subvolume), and
+// its super options, which may differ from the first mount's (btrfs
+// shows the root's subvolume among them). A root inside a tree given
+// before is taken from that tree: the superblock has one dentry tree.
+func seedRoot(sb *superblock, e mountinfo.Entry, files func(mountinfo.Entry) afero.Fs, empty bool) {
+	root := join(e.Root)
+	_, opts := splitSuperOptions(e.SuperOptions)
+	sb.addView(root, opts)
+	if fsys, p, ok := sb.locate(root); ok {
+		if empty {
+			_ = fsys.MkdirAll(p, 0o755)
+		}
+		return
+	}
+	if files != nil {
+		if fsys := files(e); fsys != nil {
+			sb.addPart(root, fsys)
+		}
+	}
+}
+
+// splitSuperOptions splits mountinfo field 11 into the superblock's
+// read-only flag and the rest.
+func splitSuperOptions(s string) (ro bool, opts string) {
+	first, rest, _ := strings.Cut(s, ",")
+	switch first {
+	case "ro", "rw":
+		return first == "ro", rest
+	}
+	return false, s
 }
 
 // makeMountpoint creates dentry d in sb for child m to sit on: a directory,
@@ -249,18 +287,18 @@ func makeMountpoint(sb *superblock, d string, m *Mount) {
 	if _, ok := sb.lstat(d); ok {
 		return
 	}
-	p, ok := sb.fsPath(d)
+	fsys, p, ok := sb.locate(d)
 	if !ok {
 		return
 	}
 	if mode, ok := m.sb.lstat(m.root); ok && !mode.IsDir() {
-		_ = sb.fs.MkdirAll(parentOf(p), 0o755)
-		if f, err := sb.fs.OpenFile(p, os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+		_ = fsys.MkdirAll(parentOf(p), 0o755)
+		if f, err := fsys.OpenFile(p, os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
 			f.Close()
 		}
 		return
 	}
-	_ = sb.fs.MkdirAll(p, 0o755)
+	_ = fsys.MkdirAll(p, 0o755)
 }
 
 func parentOf(p string) string {
