@@ -50,9 +50,9 @@ type Kernel struct {
 	// ShowOptions renders a new filesystem's superblock options (mountinfo
 	// field 11) as its show_options does on 6.18: tmpfs size in kilobytes
 	// of whole pages and mode only when not 1777, devpts with mode and
-	// ptmxmode always. Off, the options are shown as given to mount(2),
-	// which is what the simulation's golden files were written with;
-	// turning it on there needs those goldens regenerated.
+	// ptmxmode always. New and FromMountinfo turn it on, because the
+	// kernel is right; off, the options are shown as given to mount(2)
+	// (the differential and conformance tests drop field 11 either way).
 	ShowOptions bool
 }
 
@@ -98,11 +98,12 @@ func New(opts ...Option) *Kernel {
 
 func newKernel() *Kernel {
 	k := &Kernel{
-		mounts:     map[int]*Mount{},
-		childIndex: map[childKey]*Mount{},
-		groupRefs:  map[int]int{},
-		keyed:      map[string]*superblock{},
-		MountMax:   DefaultMountMax,
+		mounts:      map[int]*Mount{},
+		childIndex:  map[childKey]*Mount{},
+		groupRefs:   map[int]int{},
+		keyed:       map[string]*superblock{},
+		MountMax:    DefaultMountMax,
+		ShowOptions: true,
 	}
 	k.mountIDs.next = 1
 	k.groupIDs.next = 1
