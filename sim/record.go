@@ -122,9 +122,6 @@ func (r *recorder) boundary(failed bool) {
 	if op.Kind == plan.Pivot && !failed {
 		r.pivoted = true
 	}
-	if !failed {
-		r.devptsShim(op)
-	}
 	for _, p := range r.watch {
 		name := p
 		if !r.pivoted && r.scratch != "" {
@@ -157,22 +154,4 @@ func (r *recorder) table() (map[int]mountinfo.Entry, error) {
 func sameMount(a, b mountinfo.Entry) bool {
 	return a.FSType == b.FSType && a.Source == b.Source && a.Root == b.Root &&
 		a.Major == b.Major && a.Minor == b.Minor
-}
-
-// devptsShim gives a new devpts instance its ptmx node when the fake
-// kernel did not: a real devpts always has /ptmx (devpts(5)), and the
-// private devpts step binds it over /dev/ptmx. It acts only while the
-// fake lacks the node, so it disappears by itself once the fake models it.
-func (r *recorder) devptsShim(op plan.Op) {
-	if op.Kind != plan.Mount || op.FSType != "devpts" {
-		return
-	}
-	creator, ok := r.s.SnapProc.(interface{ CreateFile(string) error })
-	if !ok {
-		return
-	}
-	name := strings.ReplaceAll(op.Target, plan.Scratch, r.scratch) + "/ptmx"
-	if _, err := r.s.SnapProc.Lstat(name); err != nil {
-		creator.CreateFile(name)
-	}
 }

@@ -146,6 +146,11 @@ func (p *Proc) newMount(source string, t loc, fstype string, flags uintptr, mf m
 		if err := sb.fs.Chmod("/", fileModeDir(fstype, data)); err != nil {
 			return toErrno(err)
 		}
+		if fstype == "devpts" {
+			if err := sb.fillDevpts(data); err != nil {
+				return err
+			}
+		}
 		if keyedFS[fstype] {
 			p.k.keyed[fstype] = sb
 		}

@@ -66,6 +66,10 @@
 // and RESOLVE_IN_ROOT result for a set of paths, and the same normalised
 // mountinfo.
 //
+// New filesystems show their super options as their show_options does
+// (Kernel.ShowOptions, on by default), and a new devpts instance holds its
+// ptmx node, compared with the kernel by TestDevptsAgainstKernel.
+//
 // Known gaps: user namespaces (locked mounts, CL_SHARED_TO_SLAVE) are not
 // modelled; MNT_FORCE is accepted and ignored; a lazily unmounted subtree
 // is torn apart at once instead of staying connected while in use; the
