@@ -26,21 +26,23 @@ type sbPart struct {
 // superblock's own fs and base are the first part. ok is false for a
 // dentry outside every part: the seed never said what is there.
 func (sb *superblock) locate(d string) (fsys afero.Fs, p string, ok bool) {
-	base := ""
-	try := func(b string, f afero.Fs) {
-		if b == "" {
-			b = "/"
-		}
-		if f != nil && isSubdir(d, b) && (fsys == nil || len(b) > len(base)) {
-			fsys, base = f, b
-		}
+	fsys, base := sb.fs, sb.base
+	if base == "" {
+		base = "/"
 	}
-	try(sb.base, sb.fs)
+	if !isSubdir(d, base) {
+		fsys = nil
+	}
 	for _, part := range sb.parts {
-		try(part.base, part.fs)
+		if isSubdir(d, part.base) && (fsys == nil || len(part.base) > len(base)) {
+			fsys, base = part.fs, part.base
+		}
 	}
-	if fsys == nil {
+	switch {
+	case fsys == nil:
 		return nil, "", false
+	case base == "/":
+		return fsys, d, true
 	}
 	return fsys, join(rel(base, d)), true
 }
