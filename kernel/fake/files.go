@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path"
 	"strings"
 
 	"github.com/spf13/afero"
@@ -166,7 +167,7 @@ func (sb *superblock) mkdir(d string, mode uint32) error {
 	if !ok {
 		return unix.EROFS
 	}
-	if err := fsys.Mkdir(p, fileMode(mode)); err != nil {
+	if err := keepAncestorModes(fsys, p, func() error { return fsys.Mkdir(p, fileMode(mode)) }); err != nil {
 		return toErrno(err)
 	}
 	// MemMapFs keeps the mode as given; afero.OsFs applies the umask, as
@@ -180,11 +181,48 @@ func (sb *superblock) createFile(d string) error {
 	if !ok {
 		return unix.EROFS
 	}
-	f, err := fsys.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	var f afero.File
+	err := keepAncestorModes(fsys, p, func() (err error) {
+		f, err = fsys.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		return err
+	})
 	if err != nil {
 		return toErrno(err)
 	}
 	return f.Close()
+}
+
+// keepAncestorModes runs create, which makes the name p in fsys, and then
+// gives every ancestor of p back the permission bits it had before.
+// Creating a name never changes its parent's mode on Linux, but a
+// copy-on-write tree (afero.CopyOnWriteFs, which sim lays over a live or
+// fixture host) copies the missing parents into its layer with the new
+// file's mode: mkdir of snap-confine's 0700 private /tmp directory made
+// the host's /tmp 0700 instead of 1777 (found by comparing the classic
+// profile's launch with the real kernel, executor/shippedtest).
+func keepAncestorModes(fsys afero.Fs, p string, create func() error) error {
+	type saved struct {
+		dir  string
+		mode fs.FileMode
+	}
+	var before []saved
+	for d := path.Dir(p); ; d = path.Dir(d) {
+		if fi, err := fsys.Stat(d); err == nil {
+			before = append(before, saved{d, fi.Mode()})
+		}
+		if d == "/" || d == "." {
+			break
+		}
+	}
+	if err := create(); err != nil {
+		return err
+	}
+	for _, s := range before {
+		if fi, err := fsys.Stat(s.dir); err == nil && fi.Mode() != s.mode {
+			_ = fsys.Chmod(s.dir, s.mode)
+		}
+	}
+	return nil
 }
 
 func (sb *superblock) symlink(d, target string) error {
