@@ -23,14 +23,15 @@ import (
 // snapName is the snap the fidelity tests launch.
 const snapName = "demo"
 
-// compareOpts makes a fake and a real table comparable. Ids, peer groups
-// and devices are renumbered by Normalize; Derandomize names the scratch
-// directory /tmp/snap.rootfs_XXXXXX and the core revision R1 on both
-// sides. Super options are dropped: they are the filesystems' own (the
-// kernel's tmpfs adds inode64, and size= and nr_inodes= follow this
-// machine's memory), which the fake does not claim to know. Every other
-// field, propagation tags included, must agree.
-var compareOpts = mountinfo.Options{Derandomize: true, DropSuperOptions: true}
+// compareOpts makes a fake and a real table comparable: Normalize
+// renumbers mount ids, parents, peer groups and devices, which each side
+// allocates its own way. Nothing else is dropped or rewritten: the
+// scratch directory is gone from both tables after the pivot, both sides
+// see the same core revision, and the fake shows the super options of
+// the filesystems involved (tmpfs, devpts, proc, sysfs, and the seeded
+// devtmpfs) as 6.18 does, so mount options, super options, sources and
+// propagation tags must all agree, line for line, in the kernel's order.
+var compareOpts = mountinfo.Options{}
 
 // evalOnHost gathers this namespace's facts the way the launcher does
 // and evaluates the shipped profile name with them.
