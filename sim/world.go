@@ -47,6 +47,12 @@ func newWorld(h *hosts.Host) (host, snap kernel.Syscalls, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// The launcher's kernel (kernel/linux) creates a directory with
+	// exactly the mode the program asks for (mkdir, then fchmod), whatever
+	// its umask: the snap's private /tmp is 1777. With umask 0 the fake's
+	// mkdir(2) does the same (compared with the real kernel by
+	// executor/shippedtest).
+	child.Umask(0)
 	return init, child, nil
 }
 

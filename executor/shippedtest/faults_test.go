@@ -47,6 +47,7 @@ func newFakeWorld(t *testing.T, h *hosts.Host) *fakeWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
+	snap.Umask(0) // as sim does: kernel/linux's mkdir gives exactly the mode asked for
 	return &fakeWorld{kernel: k, host: k.Init(), snap: snap, tree: tree}
 }
 

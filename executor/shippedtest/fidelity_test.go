@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -141,7 +142,32 @@ func checkFidelity(t *testing.T, profile string, p platform) (*sim.Sim, *realSna
 			t.Errorf("%s: host path after the launch: fake has %s, kernel has %s", profile, got, want)
 		}
 	}
+	// What the program left in the host's /tmp (its private /tmp, not
+	// its scratch directory) is the same on both sides.
+	var tmp []string
+	filepathWalk("/tmp", func(p string) { tmp = append(tmp, p) })
+	for _, p := range tmp {
+		if got, want := describe(s.HostProc, p, true), describeReal(p, true); got != want {
+			t.Errorf("%s: /tmp after the launch: fake has %s, kernel has %s", profile, got, want)
+		}
+	}
+	if got := strings.Join(tmp, " "); got != "/tmp /tmp/snap-private-tmp /tmp/snap-private-tmp/snap.demo /tmp/snap-private-tmp/snap.demo/tmp" {
+		t.Errorf("%s: got %s in the host's /tmp after the launch, want the private /tmp only", profile, got)
+	}
+	if got := describe(s.HostProc, s.Scratch, false); !strings.HasSuffix(got, " missing") {
+		t.Errorf("%s: the fake's scratch directory is left: %s", profile, got)
+	}
 	return s, snap
+}
+
+// filepathWalk calls f with every path at or below dir, in lexical order.
+func filepathWalk(dir string, f func(string)) {
+	filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
+		if err == nil {
+			f(p)
+		}
+		return nil
+	})
 }
 
 func TestClassicFidelity(t *testing.T) {
