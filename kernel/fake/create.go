@@ -63,8 +63,12 @@ func writable(l loc) error {
 
 // Rmdir is rmdir(2), with do_rmdir()'s order: a last component of "."
 // is EINVAL and ".." ENOTEMPTY, a read-only mount is EROFS before the
-// name is even looked up, and a dentry something is mounted on is busy,
-// in any namespace (d_mountpoint()).
+// name is even looked up, and a dentry something is mounted on in the
+// caller's namespace is busy (vfs_rmdir()'s is_local_mountpoint()). A
+// directory mounted on only in other namespaces is removed, and those
+// mounts are detached there (detach_mounts()), as 6.18 does: the
+// launcher removes a failed launch's directories from the original
+// namespace while the failed one may still hold mounts on them.
 func (p *Proc) Rmdir(name string) error {
 	if err := p.k.fault(fmt.Sprintf("rmdir(%q)", name)); err != nil {
 		return errno("rmdir", name, asErrno(err))
@@ -96,7 +100,7 @@ func (p *Proc) Rmdir(name string) error {
 		return fail(unix.ENOENT)
 	case !mode.IsDir():
 		return fail(unix.ENOTDIR)
-	case p.k.isMountpoint(dir.m.sb, d):
+	case p.k.isLocalMountpoint(p.ns, dir.m.sb, d):
 		return fail(unix.EBUSY)
 	case !dir.m.sb.isEmptyDir(d):
 		return fail(unix.ENOTEMPTY)
@@ -104,6 +108,7 @@ func (p *Proc) Rmdir(name string) error {
 	if err := dir.m.sb.remove(d); err != nil {
 		return fail(asErrno(err))
 	}
+	p.k.detachMounts(dir.m.sb, d)
 	p.k.keepUnlinked(dir.m.sb, d, mode)
 	return nil
 }
@@ -117,6 +122,40 @@ func (k *Kernel) isMountpoint(sb *superblock, d string) bool {
 		}
 	}
 	return false
+}
+
+// isLocalMountpoint is is_local_mountpoint(): whether a mount of ns sits
+// on dentry d of sb.
+func (k *Kernel) isLocalMountpoint(ns *Namespace, sb *superblock, d string) bool {
+	for key, m := range k.childIndex {
+		if key.parent.sb == sb && key.dentry == d && m.ns == ns {
+			return true
+		}
+	}
+	return false
+}
+
+// detachMounts is __detach_mounts() for a removed dentry: every mount on
+// it goes with its whole subtree, lazily and without propagation
+// (umount_tree(mnt, UMOUNT_CONNECTED)), oldest first.
+func (k *Kernel) detachMounts(sb *superblock, d string) {
+	for {
+		var m *Mount
+		for key, c := range k.childIndex {
+			if key.parent.sb == sb && key.dentry == d && (m == nil || c.seq < m.seq) {
+				m = c
+			}
+		}
+		if m == nil {
+			return
+		}
+		list := m.subtree()
+		doomed := &doomSet{mounts: map[*Mount]bool{}}
+		for _, x := range list {
+			doomed.mounts[x] = true
+		}
+		k.unmountList(list, doomed)
+	}
 }
 
 // keepUnlinked gives a removed directory that a mount or a process still

@@ -137,6 +137,13 @@ func (k *Kernel) umountTree(m *Mount, detach bool) {
 		doomed.mounts[x] = true
 	}
 	list = k.propagateUmount(list, doomed)
+	k.unmountList(list, doomed)
+}
+
+// unmountList is umount_tree()'s end for the mounts of list, all of them
+// in doomed, parents before children: each is made private first so that
+// its slaves are handed over to a survivor, then detached and freed.
+func (k *Kernel) unmountList(list []*Mount, doomed *doomSet) {
 	doomed.seal(k)
 	for _, x := range list {
 		k.changePropagation(x, unix.MS_PRIVATE, doomed)
