@@ -1,7 +1,24 @@
-// Package shippedtest runs the shipped default profile through the
-// executor on the real kernel with a fault at every call. It is a package
-// of its own so that the executor's unit tests do not depend on the
-// interpreter and the profiles.
+// Package shippedtest runs the shipped profiles through the executor on
+// the real kernel and proves the fake kernel's simulation of them right.
+// It is a package of its own so that the executor's unit tests do not
+// depend on the interpreter, the profiles and sim.
+//
+// As root, each test re-runs itself in a throwaway mount namespace
+// (nstest) and there turns the namespace into a plausible host for a
+// profile (host_test.go): a tmpfs root laid out like Ubuntu, Ubuntu Core
+// or Fedora, with a core snap, pivoted into and made rshared. Facts are
+// gathered from it as the launcher gathers them, with no overrides.
+//
+//   - fidelity_test.go: classic, core and merged-usr simulated on that
+//     host (sim, seeded from it as "live") and executed for real in a
+//     further namespace give the same snap table and the same host table,
+//     normalized only by renumbering, and the same host files;
+//   - contracts_test.go: propagation probes after a real classic launch
+//     are seen where the fake says, and where snap-confine promises;
+//   - faults_test.go: every op of classic fails in turn on the fake, and a
+//     sample on the kernel and the fake side by side, leaving the host's
+//     table and files as they were;
+//   - default_test.go: the default profile with a fault at every call.
 package shippedtest
 
 import (
