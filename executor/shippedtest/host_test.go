@@ -113,8 +113,15 @@ func becomeHost(t *testing.T, p platform) {
 	write(root+"/etc/os-release", p.osRelease)
 	write(root+"/etc/nsswitch.conf", "passwd: files\n")
 
-	mount("proc", root+"/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
-	mount("sysfs", root+"/sys", "sysfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+	// Fresh proc and sysfs instances, or where a container refuses them
+	// (a masked /proc is "too revealing" to mount again), binds of this
+	// machine's, without their children.
+	pseudo := unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC
+	for _, m := range []struct{ dir, fstype string }{{"/proc", "proc"}, {"/sys", "sysfs"}} {
+		if err := unix.Mount(m.fstype, root+m.dir, m.fstype, uintptr(pseudo), ""); err != nil {
+			mount(m.dir, root+m.dir, "", unix.MS_BIND, "")
+		}
+	}
 	mount("/dev", root+"/dev", "", unix.MS_BIND, "")
 	mount("tmpfs", root+"/run", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=0755")
 	for _, d := range p.dirs {
