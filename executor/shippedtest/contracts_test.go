@@ -22,12 +22,7 @@ func TestClassicContractsForReal(t *testing.T) {
 		return
 	}
 	s, snap := checkFidelity(t, "classic", ubuntuClassic)
-	events := []struct {
-		side sim.Side
-		path string // where the mount is made
-		want bool   // whether the other side sees it (at seen, or the same path)
-		seen string
-	}{
+	checkContracts(t, s, snap, []probe{
 		{sim.Host, "/media/usb-from-host", true, ""},                                 // /media: bidirectional
 		{sim.Snap, "/media/from-snap", true, ""},                                     // /media: bidirectional
 		{sim.Snap, "/run/from-snap", false, ""},                                      // /run: a slave of the host's
@@ -41,7 +36,57 @@ func TestClassicContractsForReal(t *testing.T) {
 		{sim.Host, "/snap/core/from-host", true, ""},                                 // /snap: a slave of the host's
 		{sim.Snap, "/var/lib/snapd/hostfs/run/via-hostfs", false, "/run/via-hostfs"}, // hostfs: a slave
 		{sim.Host, "/run/to-hostfs", true, "/var/lib/snapd/hostfs/run/to-hostfs"},
+	})
+}
+
+// TestMergedUsrContractsForReal checks the contract of the bug this
+// project grew from: removable media under /run/media, also seen at
+// /media in the snap, both ways.
+func TestMergedUsrContractsForReal(t *testing.T) {
+	if nstest.Reexec(t) {
+		return
 	}
+	s, snap := checkFidelity(t, "merged-usr", fedora)
+	checkContracts(t, s, snap, []probe{
+		{sim.Host, "/run/media/usb-from-host", true, ""},                       // bidirectional
+		{sim.Host, "/run/media/usb2-from-host", true, "/media/usb2-from-host"}, // and at the alias
+		{sim.Snap, "/run/media/from-snap", true, ""},
+		{sim.Snap, "/media/alias-from-snap", true, "/run/media/alias-from-snap"},
+		{sim.Snap, "/run/from-snap", false, ""},
+		{sim.Host, "/run/from-host", true, ""},
+	})
+}
+
+// TestCoreContractsForReal: on an all-snap host the whole root is rbound
+// as a slave; only /media and /run/netns go both ways.
+func TestCoreContractsForReal(t *testing.T) {
+	if nstest.Reexec(t) {
+		return
+	}
+	s, snap := checkFidelity(t, "core", ubuntuCore)
+	checkContracts(t, s, snap, []probe{
+		{sim.Host, "/media/from-host", true, ""},
+		{sim.Snap, "/media/from-snap", true, ""},
+		{sim.Snap, "/run/netns/from-snap", true, ""},
+		{sim.Snap, "/run/from-snap", false, ""},
+		{sim.Host, "/run/from-host", true, ""},
+		{sim.Snap, "/home/from-snap", false, ""},
+	})
+}
+
+// probe is one event of a propagation contract.
+type probe struct {
+	side sim.Side
+	path string // where the mount is made
+	want bool   // whether the other side sees it (at seen, or the same path)
+	seen string
+}
+
+// checkContracts makes each probe mount for real and on the fake, in
+// order, and requires the kernel to see it where the fake does and where
+// the contract wants; afterwards the snap tables still agree.
+func checkContracts(t *testing.T, s *sim.Sim, snap *realSnap, events []probe) {
+	t.Helper()
 	for i, ev := range events {
 		if ev.seen == "" {
 			ev.seen = ev.path
