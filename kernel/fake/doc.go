@@ -75,7 +75,11 @@
 // is torn apart at once instead of staying connected while in use; the
 // new mount API (open_tree, move_mount, mount_setattr) is absent; mount
 // IDs are freed at umount, while the kernel frees them when the last
-// reference goes.
+// reference goes; Resolve returns a path, not a held descriptor, so a
+// name resolved earlier is looked up again when used, and a mount made
+// over it in between hides it (the executor's undo then cannot remove a
+// private /tmp directory once /tmp is covered, which the real kernel's
+// descriptor-based undo does; pinned in executor/shippedtest).
 //
 // # Seeding a host
 //
