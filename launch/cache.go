@@ -1,0 +1,171 @@
+package launch
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+
+	"confine/plan"
+)
+
+// The program cache lets a launch skip Starlark: evaluating a profile
+// (parsing and compiling it and the stdlib) costs 2–4 ms on every app
+// start, while the program it yields is a pure function of its inputs
+// (SPEC: profile source, loaded modules, facts). The CLI hashes those
+// inputs, together with the identity of the confine binary itself, into a
+// key; a frozen program stored under that key in <state>/cache is reused.
+//
+// The cache is root's: what it holds is executed as root. An entry is
+// believed only when the cache directory and the file are owned by root,
+// not writable by group or others, reached without following a symlink,
+// and the file is a regular file. Anything else is a miss (and is left
+// alone: a launch does not delete what it did not write). Entries are
+// written to a temporary file and renamed into place, so a reader never
+// sees half an entry.
+
+// maxCacheEntry bounds what a cache read takes in; a 10k-op program is
+// about 2 MB of JSON.
+const maxCacheEntry = 16 << 20
+
+// CacheKey hashes the parts a program depends on into a cache key (hex
+// SHA-256). Each part is length-prefixed, so ("ab", "c") and ("a", "bc")
+// differ.
+func CacheKey(parts ...[]byte) string {
+	h := sha256.New()
+	var n [8]byte
+	for _, p := range parts {
+		binary.BigEndian.PutUint64(n[:], uint64(len(p)))
+		h.Write(n[:])
+		h.Write(p)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// cacheDir is the cache directory under a state directory ("" means the
+// default, as for Config.StateDir).
+func cacheDir(stateDir string) string {
+	return filepath.Join(statePaths(stateDir, "x").state, "cache")
+}
+
+// validKey accepts only what CacheKey makes, so a key is a safe file name.
+func validKey(key string) bool {
+	if len(key) != 2*sha256.Size {
+		return false
+	}
+	_, err := hex.DecodeString(key)
+	return err == nil
+}
+
+// LoadProgram returns the program cached under key in stateDir's cache, or
+// false when there is none or it cannot be trusted (see above). It never
+// fails: a miss means evaluate.
+func LoadProgram(stateDir, key string) (*plan.Program, bool) {
+	if os.Geteuid() != 0 || !validKey(key) {
+		return nil, false
+	}
+	dirfd, err := openTrustedDir(cacheDir(stateDir))
+	if err != nil {
+		return nil, false
+	}
+	defer unix.Close(dirfd)
+	fd, err := unix.Openat(dirfd, key+".json", unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, false
+	}
+	f := os.NewFile(uintptr(fd), key+".json")
+	defer f.Close()
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || !trusted(&st) || st.Size > maxCacheEntry {
+		return nil, false
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxCacheEntry))
+	if err != nil {
+		return nil, false
+	}
+	var prog plan.Program
+	if json.Unmarshal(data, &prog) != nil {
+		return nil, false
+	}
+	return &prog, true
+}
+
+// StoreProgram writes prog under key into stateDir's cache, creating the
+// cache directory (0700, root's) when it is missing. It refuses a cache
+// directory it would not read from.
+func StoreProgram(stateDir, key string, prog *plan.Program) error {
+	if os.Geteuid() != 0 {
+		return errors.New("cannot cache program: not root")
+	}
+	if !validKey(key) {
+		return fmt.Errorf("cannot cache program: invalid key %q", key)
+	}
+	dir := cacheDir(stateDir)
+	if err := ensureDir(filepath.Dir(dir)); err != nil {
+		return err
+	}
+	if err := unix.Mkdir(dir, 0o700); err != nil && !errors.Is(err, unix.EEXIST) {
+		return fmt.Errorf("cannot create %s: %w", dir, err)
+	}
+	dirfd, err := openTrustedDir(dir)
+	if err != nil {
+		return fmt.Errorf("cannot use %s: %w", dir, err)
+	}
+	defer unix.Close(dirfd)
+	data, err := json.Marshal(prog)
+	if err != nil {
+		return fmt.Errorf("cannot cache program: %w", err)
+	}
+	tmp := key + ".tmp." + strconv.Itoa(os.Getpid())
+	fd, err := unix.Openat(dirfd, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		return fmt.Errorf("cannot cache program: %w", err)
+	}
+	f := os.NewFile(uintptr(fd), tmp)
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = unix.Renameat(dirfd, tmp, dirfd, key+".json")
+	}
+	if werr != nil {
+		unix.Unlinkat(dirfd, tmp, 0)
+		return fmt.Errorf("cannot cache program: %w", werr)
+	}
+	return nil
+}
+
+// openTrustedDir opens dir without following a symlink at its last
+// component and checks that it is a directory only root can write to.
+// The state directory above it is checked by ensureDir on every launch.
+func openTrustedDir(dir string) (int, error) {
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, err
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		unix.Close(fd)
+		return -1, err
+	}
+	if !trusted(&st) {
+		unix.Close(fd)
+		return -1, errors.New("not owned by root or writable by others")
+	}
+	return fd, nil
+}
+
+// trusted: owned by root, not writable by group or others.
+func trusted(st *unix.Stat_t) bool {
+	return st.Uid == 0 && st.Mode&0o022 == 0
+}

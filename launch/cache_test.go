@@ -1,0 +1,159 @@
+package launch
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
+
+	"confine/plan"
+)
+
+func cacheProgram() *plan.Program {
+	return &plan.Program{
+		Profile: "default",
+		Facts:   []string{"classic=True"},
+		Ops: []plan.Op{
+			{Kind: plan.Bind, Source: "/", Target: "$SCRATCH", Recursive: true, Pos: plan.Pos{File: "default.star", Line: 3, Col: 1}},
+			{Kind: plan.Mkdir, Target: "$SCRATCH/tmp", Mode: 0o1777, Optional: true, Pos: plan.Pos{File: "b.star", Line: 9, Col: 5},
+				Stack: []plan.Pos{{File: "default.star", Line: 4, Col: 1}, {File: "b.star", Line: 9, Col: 5}}},
+		},
+	}
+}
+
+func needRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("the program cache is root's: run as root")
+	}
+}
+
+func TestCacheKeySeparatesParts(t *testing.T) {
+	tests := []struct{ a, b [][]byte }{
+		{[][]byte{[]byte("ab"), []byte("c")}, [][]byte{[]byte("a"), []byte("bc")}},
+		{[][]byte{[]byte("profile"), []byte("classic=True")}, [][]byte{[]byte("profile"), []byte("classic=False")}},
+		{[][]byte{[]byte("x")}, [][]byte{[]byte("x"), nil}},
+	}
+	for _, tt := range tests {
+		if got, other := CacheKey(tt.a...), CacheKey(tt.b...); got == other {
+			t.Errorf("CacheKey(%q) = CacheKey(%q) = %s, want them to differ", tt.a, tt.b, got)
+		}
+	}
+	if got, want := CacheKey([]byte("a")), CacheKey([]byte("a")); got != want {
+		t.Errorf("CacheKey is not deterministic: got %s, want %s", got, want)
+	}
+}
+
+func TestCacheHitAndMiss(t *testing.T) {
+	needRoot(t)
+	state := t.TempDir()
+	key := CacheKey([]byte("default.star source"), []byte("classic=True"))
+	if _, ok := LoadProgram(state, key); ok {
+		t.Fatalf("LoadProgram before any store: got a hit, want a miss")
+	}
+	want := cacheProgram()
+	if err := StoreProgram(state, key, want); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := LoadProgram(state, key)
+	if !ok {
+		t.Fatalf("LoadProgram after StoreProgram: got a miss, want a hit")
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("cached program differs (-want +got):\n%s", diff)
+	}
+	other := CacheKey([]byte("default.star source"), []byte("classic=False"))
+	if _, ok := LoadProgram(state, other); ok {
+		t.Errorf("LoadProgram with another key: got a hit, want a miss")
+	}
+	if _, ok := LoadProgram(state, "../../etc/passwd"); ok {
+		t.Errorf("LoadProgram with a path as key: got a hit, want a miss")
+	}
+	// Storing again replaces the entry in place.
+	if err := StoreProgram(state, key, want); err != nil {
+		t.Errorf("second StoreProgram: %v", err)
+	}
+	st, err := os.Stat(filepath.Join(state, "cache"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := st.Mode().Perm(), os.FileMode(0o700); got != want {
+		t.Errorf("cache directory mode: got %v, want %v", got, want)
+	}
+	entries, _ := os.ReadDir(filepath.Join(state, "cache"))
+	if got, want := len(entries), 1; got != want {
+		t.Errorf("cache entries: got %d, want %d (no temporary files left)", got, want)
+	}
+}
+
+// TestCacheIgnoresHostileEntries: an entry someone other than root could
+// have written, or one reached through a symlink, is a miss.
+func TestCacheIgnoresHostileEntries(t *testing.T) {
+	needRoot(t)
+	key := CacheKey([]byte("hostile"))
+	tests := []struct {
+		name  string
+		spoil func(t *testing.T, state, entry string)
+	}{
+		{"entry owned by a user", func(t *testing.T, state, entry string) {
+			must(t, os.Chown(entry, 1000, 1000))
+		}},
+		{"entry writable by others", func(t *testing.T, state, entry string) {
+			must(t, os.Chmod(entry, 0o666))
+		}},
+		{"entry is a symlink", func(t *testing.T, state, entry string) {
+			real := filepath.Join(state, "elsewhere.json")
+			must(t, os.Rename(entry, real))
+			must(t, os.Symlink(real, entry))
+		}},
+		{"entry is a fifo", func(t *testing.T, state, entry string) {
+			must(t, os.Remove(entry))
+			must(t, unix.Mkfifo(entry, 0o600))
+		}},
+		{"cache directory owned by a user", func(t *testing.T, state, entry string) {
+			must(t, os.Chown(filepath.Join(state, "cache"), 1000, 1000))
+		}},
+		{"cache directory writable by others", func(t *testing.T, state, entry string) {
+			must(t, os.Chmod(filepath.Join(state, "cache"), 0o777))
+		}},
+		{"cache directory is a symlink", func(t *testing.T, state, entry string) {
+			dir := filepath.Join(state, "cache")
+			must(t, os.Rename(dir, filepath.Join(state, "real-cache")))
+			must(t, os.Symlink("real-cache", dir))
+		}},
+		{"entry is not a program", func(t *testing.T, state, entry string) {
+			must(t, os.WriteFile(entry, []byte("{\"ops\": [{\"kind\": \"explode\"}]}"), 0o600))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			state := t.TempDir()
+			if err := StoreProgram(state, key, cacheProgram()); err != nil {
+				t.Fatal(err)
+			}
+			tt.spoil(t, state, filepath.Join(state, "cache", key+".json"))
+			if prog, ok := LoadProgram(state, key); ok {
+				t.Errorf("LoadProgram: got a hit (%d ops), want a miss", len(prog.Ops))
+			}
+		})
+	}
+}
+
+func TestStoreRefusesHostileDirectory(t *testing.T) {
+	needRoot(t)
+	state := t.TempDir()
+	must(t, os.Mkdir(filepath.Join(state, "cache"), 0o700))
+	must(t, os.Chown(filepath.Join(state, "cache"), 1000, 1000))
+	if err := StoreProgram(state, CacheKey([]byte("k")), cacheProgram()); err == nil {
+		t.Errorf("StoreProgram into a user's directory: got nil error, want a refusal")
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
