@@ -1,12 +1,18 @@
 package cli
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"strconv"
+
+	"golang.org/x/sys/unix"
 
 	"confine/launch"
+	"confine/plan"
 )
 
 func init() {
@@ -59,7 +65,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	pf.Snap = snap
-	prog, err := pf.Program()
+	prog, err := runProgram(&pf)
 	if err != nil {
 		return reportError(stderr, err)
 	}
@@ -73,4 +79,75 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitFindings
+}
+
+// runProgram is the program of a launch: from the program cache (see
+// launch.LoadProgram) when an entry for these exact inputs exists, so that
+// a warm launch evaluates no Starlark; otherwise evaluated and then cached.
+// Only shipped profiles are cached: a --profile PATH may load any sibling
+// file, which the key would have to read and hash on every launch.
+func runProgram(pf *profileFlags) (*plan.Program, error) {
+	f, err := pf.Facts()
+	if err != nil {
+		return nil, err
+	}
+	spec := pf.Profile
+	if spec == "" {
+		spec = selectProfile(f)
+	}
+	if isProfilePath(spec) || os.Geteuid() != 0 {
+		return pf.ProgramWith(f)
+	}
+	key, ok := programKey(spec, f)
+	if ok {
+		if prog, hit := launch.LoadProgram("", key); hit {
+			return prog, nil
+		}
+	}
+	prog, err := pf.ProgramWith(f)
+	if err != nil || !ok {
+		return prog, err
+	}
+	// A cache that cannot be written only costs the next launch an
+	// evaluation; the launch itself reports real state-dir problems.
+	launch.StoreProgram("", key, prog)
+	return prog, nil
+}
+
+// programKey hashes everything a shipped profile's program depends on:
+// the binary itself (device, inode, size and times of /proc/self/exe, so
+// a rebuilt or replaced confine, with a changed interpreter or builtins,
+// never reads an older build's entries), the profile's name, every
+// shipped profile and stdlib module (a superset of what it loads) and the
+// facts. false when the binary cannot be identified.
+func programKey(spec string, f any) (string, bool) {
+	var st unix.Stat_t
+	if unix.Stat("/proc/self/exe", &st) != nil {
+		return "", false
+	}
+	exe := strconv.FormatUint(st.Dev, 10) + ":" + strconv.FormatUint(st.Ino, 10) + ":" + strconv.FormatInt(st.Size, 10) +
+		":" + strconv.FormatInt(st.Mtim.Nano(), 10) + ":" + strconv.FormatInt(st.Ctim.Nano(), 10)
+	facts, err := json.Marshal(f)
+	if err != nil {
+		return "", false
+	}
+	parts := [][]byte{[]byte("confine program cache 1"), []byte(version), []byte(exe), []byte(spec), facts}
+	for _, fsys := range []fs.FS{shippedProfiles, stdlibFS} {
+		if fsys == nil {
+			parts = append(parts, nil)
+			continue
+		}
+		err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := fs.ReadFile(fsys, name)
+			parts = append(parts, []byte(name), data)
+			return err
+		})
+		if err != nil {
+			return "", false
+		}
+	}
+	return launch.CacheKey(parts...), true
 }

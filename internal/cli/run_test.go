@@ -9,6 +9,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"confine/internal/nstest"
+	"confine/launch"
+	"confine/plan"
 )
 
 // TestConfineHelper is not a test: the launch tests below re-run the test
@@ -95,5 +97,61 @@ func TestRunUsage(t *testing.T) {
 		if !strings.Contains(stderr.String(), tt.want) {
 			t.Errorf("confine %s: got %q, want it to say %q", strings.Join(tt.args, " "), stderr.String(), tt.want)
 		}
+	}
+}
+
+// TestRunUsesProgramCache: the first launch caches its program under the
+// state directory; a later launch with the same inputs executes the
+// cached program without evaluating (shown by planting an entry whose one
+// op leaves a mark), and other facts miss.
+func TestRunUsesProgramCache(t *testing.T) {
+	if nstest.Reexec(t) {
+		return
+	}
+	for _, dir := range []string{"/run", "/tmp", "/var/lib"} {
+		if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "mode=0755"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, code := confine(t, "run", "warm", "--", "true"); code != 0 {
+		t.Fatalf("confine run warm -- true: exit status %d:\n%s", code, out)
+	}
+	pf := profileFlags{FactsRoot: "/", Snap: "warm"}
+	f, err := pf.Facts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, ok := programKey(selectProfile(f), f)
+	if !ok {
+		t.Fatal("programKey: cannot identify the binary")
+	}
+	cached, hit := launch.LoadProgram("", key)
+	if !hit {
+		t.Fatalf("after a launch: no cache entry for its inputs")
+	}
+	want, err := pf.ProgramWith(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cached.Text(), want.Text(); got != want {
+		t.Errorf("cached program:\n%s\nwant the evaluated one:\n%s", got, want)
+	}
+	f.SnapName = "other"
+	if otherKey, _ := programKey(selectProfile(f), f); otherKey == key {
+		t.Errorf("another snap's facts give the same key %s", key)
+	}
+
+	pf.Snap = "planted"
+	f, _ = pf.Facts()
+	key, _ = programKey(selectProfile(f), f)
+	planted := &plan.Program{Profile: "planted", Ops: []plan.Op{{Kind: plan.Mkdir, Target: "/run/planted-op-ran", Mode: 0o755}}}
+	if err := launch.StoreProgram("", key, planted); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := confine(t, "run", "planted", "--", "true"); code != 0 {
+		t.Fatalf("confine run planted -- true: exit status %d:\n%s", code, out)
+	}
+	if _, err := os.Stat("/run/planted-op-ran"); err != nil {
+		t.Errorf("the cached program did not run: %v", err)
 	}
 }
