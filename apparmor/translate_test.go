@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"confine/internal/golden"
 	"confine/plan"
 )
 
@@ -30,7 +31,7 @@ func TestRulesGolden(t *testing.T) {
 			b.WriteString("    " + r.String() + "\n")
 		}
 	}
-	golden(t, "small.rules", b.String())
+	golden.Check(t, "testdata/small.rules", b.String())
 }
 
 // TestPolicyGolden pins the whole profile made from the small program.
@@ -40,7 +41,7 @@ func TestPolicyGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	pol.Command = "go test ./apparmor -update"
-	golden(t, "small.apparmor", pol.Text())
+	golden.Check(t, "testdata/small.apparmor", pol.Text())
 }
 
 // TestEveryKindHasARule fails when plan gains a kind that the generator

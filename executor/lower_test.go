@@ -1,17 +1,13 @@
 package executor_test
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"confine/executor"
+	"confine/internal/golden"
 	"confine/plan"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // allKinds is a program with every kind of op and the interesting flags.
 var allKinds = []plan.Op{
@@ -45,29 +41,11 @@ func TestLowerGolden(t *testing.T) {
 		}
 		b.WriteString(op.String() + "\n\t" + call.String() + "\n")
 	}
-	golden(t, "lower.golden", b.String())
+	golden.Check(t, "testdata/lower.golden", b.String())
 }
 
 func TestLowerUnknownKind(t *testing.T) {
 	if _, err := executor.Lower(plan.Op{Kind: 99, Target: "/"}); err == nil {
 		t.Errorf("Lower(kind 99): got no error, want one")
-	}
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run with -update to accept):\ngot:\n%s\nwant:\n%s", path, got, want)
 	}
 }

@@ -2,7 +2,6 @@ package interp
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,13 +12,12 @@ import (
 
 	"confine/builtins"
 	"confine/facts"
+	"confine/internal/golden"
 
 	"go.starlark.net/starlark"
 
 	"github.com/rogpeppe/go-internal/txtar"
 )
-
-var update = flag.Bool("update", false, "rewrite the want sections of testdata/*.txtar")
 
 // testFacts are the facts every case starts from: a classic Ubuntu host
 // with the core snap.
@@ -105,7 +103,7 @@ func TestEval(t *testing.T) {
 			// it out keeps these goldens stable as facts are added.
 			prog.Facts = nil
 			got := prog.Text()
-			if *update && want != nil {
+			if golden.Update() && want != nil {
 				want.Data = []byte(got)
 				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
 					t.Fatal(err)

@@ -1,37 +1,13 @@
 package nvidia_test
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"confine/internal/golden"
 	"confine/nvidia"
 	"confine/plan"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name, or rewrites it under -update.
-// Use go test ./nvidia -update to create or update the golden files.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	file := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test ./nvidia -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run go test ./nvidia -update after checking):\ngot:\n%s\nwant:\n%s", file, got, want)
-	}
-}
 
 // render writes ops one per line in mount(8) syntax.
 func render(ops []plan.Op) string {
@@ -64,7 +40,7 @@ func TestGolden(t *testing.T) {
 				}
 				b.WriteString("# ops, base " + base + "\n" + render(ops))
 			}
-			golden(t, fx.name+".golden", b.String())
+			golden.Check(t, "testdata/"+fx.name+".golden", b.String())
 		})
 	}
 }

@@ -1,22 +1,15 @@
 package profiles
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 
+	"confine/internal/golden"
 	"confine/interp"
 	"confine/plan"
 	"confine/stdlib"
-
-	"github.com/google/go-cmp/cmp"
 )
-
-// Use go test ./profiles -update to rewrite the golden plans in testdata.
-var update = flag.Bool("update", false, "rewrite the golden plans in testdata")
 
 // eval evaluates the shipped profile name with the facts of its platform.
 func eval(t *testing.T, name string) *plan.Program {
@@ -49,21 +42,7 @@ func TestGolden(t *testing.T) {
 			if again := eval(t, name).Text(); again != got {
 				t.Fatalf("two evaluations of %s differ:\n%s\n---\n%s", name, got, again)
 			}
-			golden := filepath.Join("testdata", name+".plan")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./profiles -update to create it)", err)
-			}
-			if got != string(want) {
-				diff := cmp.Diff(strings.Split(string(want), "\n"), strings.Split(got, "\n"))
-				t.Errorf("program of %s differs from %s (-want +got; review, then go test ./profiles -update):\n%s", name, golden, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", name+".plan"), got)
 		})
 	}
 }

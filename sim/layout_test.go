@@ -1,22 +1,17 @@
 package sim
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/rogpeppe/go-internal/diff"
-
 	"confine/hosts"
+	"confine/internal/golden"
 	"confine/mountinfo"
 	"confine/profiles"
 	"confine/stdlib"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // layoutHosts says which fixtures each shipped profile is simulated on
 // for the layout goldens: its own platform's, and for default (hosts
@@ -42,7 +37,12 @@ func TestLayoutGoldens(t *testing.T) {
 		}
 		for _, hostName := range hostNames {
 			t.Run(name+"/"+hostName, func(t *testing.T) {
-				golden(t, filepath.Join("testdata", "layout", name+"."+hostName+".mountinfo"), layout(t, name, hostName))
+				file := filepath.Join("testdata", "layout", name+"."+hostName+".mountinfo")
+				got := layout(t, name, hostName)
+				golden.Check(t, file, got)
+				if strings.Contains(got, "SIMULATION FAILED") {
+					t.Logf("%s records a failed simulation", file)
+				}
 			})
 		}
 	}
@@ -73,28 +73,4 @@ func layout(t *testing.T, profile, host string) string {
 		t.Fatal(err)
 	}
 	return header + mountinfo.Format(mountinfo.Normalize(table, mountinfo.Options{Derandomize: true}))
-}
-
-// golden compares got with the file, or rewrites it under -update.
-func golden(t *testing.T, file, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test ./sim -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s is out of date (go test ./sim -update rewrites it):\n%s", file, diff.Diff(file, want, "got", []byte(got)))
-	}
-	if strings.Contains(got, "SIMULATION FAILED") {
-		t.Logf("%s records a failed simulation", file)
-	}
 }

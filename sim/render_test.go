@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"confine/internal/golden"
 )
 
 func TestTree(t *testing.T) {
@@ -33,7 +35,7 @@ func TestTreeGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, filepath.Join("testdata", "tree", "classic.ubuntu-classic.txt"), Tree(table))
+	golden.Check(t, filepath.Join("testdata", "tree", "classic.ubuntu-classic.txt"), Tree(table))
 }
 
 func TestJSON(t *testing.T) {

@@ -12,18 +12,16 @@
 package tests
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
 
 	"confine/internal/cli"
+	"confine/internal/golden"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
-
-var update = flag.Bool("update", false, "rewrite the archives' files that cmp compares against")
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
@@ -34,7 +32,7 @@ func TestMain(m *testing.M) {
 func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
-		UpdateScripts:       *update,
+		UpdateScripts:       golden.Update(), // go test ./tests -update rewrites cmp targets
 		RequireExplicitExec: true,
 		Condition:           condition,
 		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"ops": cmdOps},

@@ -1,7 +1,6 @@
 package kerneltest_test
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"runtime"
@@ -10,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"confine/internal/golden"
 	"confine/internal/nstest"
 	"confine/kernel"
 	"confine/kernel/kerneltest"
@@ -23,7 +23,7 @@ import (
 // kernel instead (the flag reaches the re-executed child through the
 // environment, since nstest passes only -test.run and -test.v).
 func TestLinuxConformance(t *testing.T) {
-	if *update {
+	if golden.Update() {
 		os.Setenv(envUpdate, "1")
 	}
 	if nstest.Reexec(t) {
@@ -49,8 +49,6 @@ func kernelRelease() string {
 	}
 	return unix.ByteSliceToString(u.Release[:])
 }
-
-var update = flag.Bool("update", false, "rewrite the scenarios' expected tables from the real kernel")
 
 const envUpdate = "CONFINE_KERNELTEST_UPDATE"
 
