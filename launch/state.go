@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/moby/sys/mountinfo"
 	"golang.org/x/sys/unix"
@@ -38,19 +37,24 @@ func ensureDir(dir string) error {
 // ensureState creates the state directories and makes the namespace
 // directory a private mount point, as snap-confine does for /run/snapd/ns:
 // preserved namespaces must neither propagate to other namespaces (where
-// they would pin them) nor receive mounts. It reads the calling thread's
-// mount table once.
+// they would pin them) nor receive mounts.
+//
+// It runs on every launch, so it does not read the mount table (a host
+// with many mounts makes that the costliest step of a warm launch):
+// statx(2) tells whether the directory is a mount point, and making it
+// private again is one cheap, idempotent mount(2). Only a kernel without
+// STATX_ATTR_MOUNT_ROOT (before 5.8) falls back to mountinfo.
 func ensureState(p paths) error {
 	for _, dir := range []string{p.state, p.lockDir, p.nsDir} {
 		if err := ensureDir(dir); err != nil {
 			return err
 		}
 	}
-	entry, err := mountAt(p.nsDir)
+	mounted, err := isMountPoint(p.nsDir)
 	if err != nil {
 		return err
 	}
-	if entry == nil {
+	if !mounted {
 		if err := unix.Mount(p.nsDir, p.nsDir, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 			return fmt.Errorf("cannot self-bind %s: %w", p.nsDir, err)
 		}
@@ -59,16 +63,25 @@ func ensureState(p paths) error {
 		if err := os.WriteFile(selfBindMarker(p), nil, 0o600); err != nil {
 			return fmt.Errorf("cannot record the self-bind of %s: %w", p.nsDir, err)
 		}
-		if entry, err = mountAt(p.nsDir); err != nil {
-			return err
-		}
 	}
-	if entry == nil || strings.Contains(entry.Optional, "shared:") {
-		if err := unix.Mount("none", p.nsDir, "", unix.MS_PRIVATE, ""); err != nil {
-			return fmt.Errorf("cannot make %s private: %w", p.nsDir, err)
-		}
+	if err := unix.Mount("none", p.nsDir, "", unix.MS_PRIVATE, ""); err != nil {
+		return fmt.Errorf("cannot make %s private: %w", p.nsDir, err)
 	}
 	return nil
+}
+
+// isMountPoint reports whether dir is the root of a mount in the calling
+// thread's namespace.
+func isMountPoint(dir string) (bool, error) {
+	var stx unix.Statx_t
+	if err := unix.Statx(unix.AT_FDCWD, dir, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_TYPE, &stx); err != nil {
+		return false, fmt.Errorf("cannot inspect %s: %w", dir, err)
+	}
+	if stx.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT != 0 {
+		return stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT != 0, nil
+	}
+	entry, err := mountAt(dir)
+	return entry != nil, err
 }
 
 // mountAt returns the topmost mount at dir in the calling thread's table.
