@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"path"
@@ -35,8 +34,7 @@ const regenerate = "go run ./cmd/confine apparmor --all-platforms > confine.appa
 func runAppArmor(args []string, stdout, stderr io.Writer) int {
 	var pf profileFlags
 	var profiles []string
-	fs := flag.NewFlagSet("apparmor", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("apparmor", "usage: confine apparmor [--profile NAME|PATH]... [--fact KEY=VALUE]... [--facts-root DIR] [--snap NAME] [--all-platforms]", stderr)
 	// The shared flags, except that --profile may be repeated here.
 	fs.Func("profile", "shipped profile `NAME` or PATH to a .star file (repeatable; default: chosen from the host's facts)", func(s string) error {
 		profiles = append(profiles, s)
@@ -49,20 +47,8 @@ func runAppArmor(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&pf.FactsRoot, "facts-root", "/", "gather facts as if `DIR` were /")
 	fs.StringVar(&pf.Snap, "snap", anySnap, "snap `NAME` (facts.snap_name); the default stands for every snap")
 	all := fs.Bool("all-platforms", false, "cover every shipped profile on every platform (the policy shipped as confine.apparmor)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: confine apparmor [--profile NAME|PATH]... [--fact KEY=VALUE]... [--facts-root DIR] [--snap NAME] [--all-platforms]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "confine: apparmor: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return exitUsage
+	if status, ok := parseNoArgs(fs, args); !ok {
+		return status
 	}
 	var pol *apparmor.Policy
 	var err error

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -38,8 +37,7 @@ var platformHosts = map[string][]string{
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	var pf profileFlags
 	var specs []string
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("check", "usage: confine check [--profile NAME|PATH]... [--fact KEY=VALUE]... [--facts-root DIR] [--host NAME] [--snap NAME]", stderr)
 	// The shared flags, except that --profile may be repeated here.
 	fs.Func("fact", "override a fact as `KEY=VALUE` (repeatable)", func(s string) error {
 		pf.FactPairs = append(pf.FactPairs, s)
@@ -52,20 +50,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return nil
 	})
 	host := fs.String("host", "", "take the facts from host `NAME` (a fixture, live, or a mountinfo file)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: confine check [--profile NAME|PATH]... [--fact KEY=VALUE]... [--facts-root DIR] [--host NAME] [--snap NAME]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "confine: check: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return exitUsage
+	if status, ok := parseNoArgs(fs, args); !ok {
+		return status
 	}
 
 	type job struct{ spec, host string }

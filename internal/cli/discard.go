@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -15,20 +14,16 @@ func init() {
 // runDiscard is confine discard SNAP: the next confine run SNAP builds a
 // new namespace. A snap without one is not an error.
 func runDiscard(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("discard", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, "usage: confine discard SNAP") }
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	fs := newFlags("discard", "usage: confine discard SNAP", stderr)
+	rest, status, ok := parse(fs, args)
+	if !ok {
+		return status
 	}
-	if fs.NArg() != 1 {
+	if len(rest) != 1 {
 		fs.Usage()
 		return exitUsage
 	}
-	if err := launch.Discard(fs.Arg(0), ""); err != nil {
+	if err := launch.Discard(rest[0], ""); err != nil {
 		fmt.Fprintf(stderr, "confine: %v\n", err)
 		if launch.IsUsage(err) {
 			return exitUsage

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -20,20 +19,13 @@ func init() {
 // itself fails (the explanation still covers the ops that ran).
 func runExplain(args []string, stdout, stderr io.Writer) int {
 	var sf simFlags
-	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("explain", "usage: confine explain [--profile NAME|PATH] [--fact KEY=VALUE]... [--host NAME|live|FILE] PATH", stderr)
 	sf.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: confine explain [--profile NAME|PATH] [--fact KEY=VALUE]... [--host NAME|live|FILE] PATH")
-		fs.PrintDefaults()
+	rest, status, ok := parse(fs, args)
+	if !ok {
+		return status
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() != 1 {
+	if len(rest) != 1 {
 		fs.Usage()
 		return exitUsage
 	}
@@ -41,7 +33,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return reportError(stderr, err)
 	}
-	x, s, err := sim.Explain(prog, h, fs.Arg(0))
+	x, s, err := sim.Explain(prog, h, rest[0])
 	if err != nil {
 		return reportError(stderr, fmt.Errorf("explain: %w", err))
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -19,25 +18,12 @@ func init() {
 // platform's program can be planned on any machine.
 func runPlan(args []string, stdout, stderr io.Writer) int {
 	var pf profileFlags
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("plan", "usage: confine plan [--profile NAME|PATH] [--fact KEY=VALUE]... [--facts-root DIR] [--host NAME] [--snap NAME] [--json]", stderr)
 	pf.Register(fs, "demo")
 	asJSON := fs.Bool("json", false, "print the program as JSON")
 	host := fs.String("host", "", "take the facts from host `NAME` (a fixture, live, or a mountinfo file) instead of this machine")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: confine plan [--profile NAME|PATH] [--fact KEY=VALUE]... [--facts-root DIR] [--host NAME] [--snap NAME] [--json]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "confine: plan: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return exitUsage
+	if status, ok := parseNoArgs(fs, args); !ok {
+		return status
 	}
 	if *host != "" && pf.FactsRoot != "/" && pf.FactsRoot != "" {
 		fmt.Fprintln(stderr, "confine: plan: --host and --facts-root both name where the facts come from; give one")

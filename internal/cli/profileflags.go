@@ -41,9 +41,9 @@ var printOutput io.Writer = os.Stderr
 // Use it as:
 //
 //	var pf profileFlags
-//	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+//	fs := newFlags("plan", "usage: confine plan ...", stderr)
 //	pf.Register(fs, "demo")
-//	if err := fs.Parse(args); err != nil { return exitUsage }
+//	if status, ok := parseNoArgs(fs, args); !ok { return status }
 //	prog, err := pf.Program()
 //	if err != nil { return reportError(stderr, err) }
 //

@@ -74,23 +74,17 @@ func hostFacts(pf *profileFlags, h *hosts.Host) (facts.Facts, error) {
 // left it.
 func runSimulate(args []string, stdout, stderr io.Writer) int {
 	var sf simFlags
-	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("simulate", "usage: confine simulate [--profile NAME|PATH] [--fact KEY=VALUE]... [--host NAME|live|FILE] [--format mountinfo|tree|json|steps] [--side snap|host]", stderr)
 	sf.register(fs)
 	format := fs.String("format", "mountinfo", "output `FORMAT`: mountinfo, tree, json, or steps (what each op did to the snap's table)")
 	sideName := fs.String("side", "snap", "which namespace to print: snap or host")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: confine simulate [--profile NAME|PATH] [--fact KEY=VALUE]... [--host NAME|live|FILE] [--format mountinfo|tree|json|steps] [--side snap|host]")
-		fs.PrintDefaults()
+	rest, status, ok := parse(fs, args)
+	if !ok {
+		return status
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "confine: simulate: unexpected argument %q\n", fs.Arg(0))
+	if len(rest) > 0 {
+		// Unlike parseNoArgs, without the usage (as it always was).
+		fmt.Fprintf(stderr, "confine: simulate: unexpected argument %q\n", rest[0])
 		return exitUsage
 	}
 	side, err := sim.ParseSide(*sideName)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"regexp"
@@ -19,18 +18,11 @@ func init() {
 // given. One line per test; exit 1 when a test fails, 2 when one cannot
 // run (syntax errors, unknown facts, relative paths, profile errors).
 func runTest(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("test", "usage: confine test [--run REGEXP] [PATH...]", stderr)
 	run := fs.String("run", "", "run only the tests whose name matches `REGEXP`")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: confine test [--run REGEXP] [PATH...]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	paths, status, ok := parse(fs, args)
+	if !ok {
+		return status
 	}
 	cfg := startest.Config{Profiles: shippedProfiles, Stdlib: stdlibFS, Out: stdout}
 	if *run != "" {
@@ -42,13 +34,13 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	}
 	var files []startest.File
 	var err error
-	if fs.NArg() == 0 {
+	if len(paths) == 0 {
 		if shippedProfiles == nil {
 			return reportError(stderr, fmt.Errorf("test: no shipped profiles in this build; name the test files"))
 		}
 		files, err = startest.Embedded(shippedProfiles)
 	} else {
-		files, err = startest.Discover(fs.Args())
+		files, err = startest.Discover(paths)
 	}
 	if err != nil {
 		return reportError(stderr, err)
