@@ -7,7 +7,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -84,8 +86,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 // runProgram is the program of a launch: from the program cache (see
 // launch.LoadProgram) when an entry for these exact inputs exists, so that
 // a warm launch evaluates no Starlark; otherwise evaluated and then cached.
-// Only shipped profiles are cached: a --profile PATH may load any sibling
-// file, which the key would have to read and hash on every launch.
+// A --profile PATH (root only) is keyed by every .star file beside it,
+// the only files it can load, and is stored only when they did not change
+// while it was evaluated.
 func runProgram(pf *profileFlags) (*plan.Program, error) {
 	f, err := pf.Facts()
 	if err != nil {
@@ -95,7 +98,7 @@ func runProgram(pf *profileFlags) (*plan.Program, error) {
 	if spec == "" {
 		spec = selectProfile(f)
 	}
-	if isProfilePath(spec) || os.Geteuid() != 0 {
+	if os.Geteuid() != 0 {
 		return pf.ProgramWith(f)
 	}
 	key, ok := programKey(spec, f)
@@ -108,6 +111,9 @@ func runProgram(pf *profileFlags) (*plan.Program, error) {
 	if err != nil || !ok {
 		return prog, err
 	}
+	if after, _ := programKey(spec, f); after != key {
+		return prog, nil
+	}
 	// A cache that cannot be written only costs the next launch an
 	// evaluation; the launch itself reports real state-dir problems.
 	launch.StoreProgram("", key, prog)
@@ -118,8 +124,9 @@ func runProgram(pf *profileFlags) (*plan.Program, error) {
 // the binary itself (device, inode, size and times of /proc/self/exe, so
 // a rebuilt or replaced confine, with a changed interpreter or builtins,
 // never reads an older build's entries), the profile's name, every
-// shipped profile and stdlib module (a superset of what it loads) and the
-// facts. false when the binary cannot be identified.
+// shipped profile and stdlib module (a superset of what it loads), for a
+// profile PATH every .star file in its directory, and the facts. false
+// when the binary or a profile file cannot be read.
 func programKey(spec string, f any) (string, bool) {
 	var st unix.Stat_t
 	if unix.Stat("/proc/self/exe", &st) != nil {
@@ -132,22 +139,50 @@ func programKey(spec string, f any) (string, bool) {
 		return "", false
 	}
 	parts := [][]byte{[]byte("confine program cache 1"), []byte(version), []byte(exe), []byte(spec), facts}
-	for _, fsys := range []fs.FS{shippedProfiles, stdlibFS} {
-		if fsys == nil {
-			parts = append(parts, nil)
-			continue
-		}
-		err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			data, err := fs.ReadFile(fsys, name)
-			parts = append(parts, []byte(name), data)
-			return err
-		})
+	var err2 error
+	if isProfilePath(spec) {
+		abs, err := filepath.Abs(spec)
 		if err != nil {
 			return "", false
 		}
+		parts = append(parts, []byte(abs))
+		parts, err2 = appendSources(parts, os.DirFS(filepath.Dir(abs)), true)
+	} else {
+		parts, err2 = appendSources(parts, shippedProfiles, false)
+	}
+	if err2 == nil {
+		parts, err2 = appendSources(parts, stdlibFS, false)
+	}
+	if err2 != nil {
+		return "", false
 	}
 	return launch.CacheKey(parts...), true
+}
+
+// appendSources appends the name and content of every file of fsys (for
+// a profile's directory, only its top-level .star files: load() reaches
+// no subdirectory and no other file).
+func appendSources(parts [][]byte, fsys fs.FS, starsOnly bool) ([][]byte, error) {
+	if fsys == nil {
+		return append(parts, nil), nil
+	}
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && starsOnly && name != ".":
+			return fs.SkipDir
+		case d.IsDir() || starsOnly && !strings.HasSuffix(name, ".star"):
+			return nil
+		}
+		if info, err := fs.Stat(fsys, name); err != nil || !info.Mode().IsRegular() {
+			// Not a profile load() could read; never block on a fifo.
+			parts = append(parts, []byte(name), []byte("\x00not a regular file"))
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, name)
+		parts = append(parts, []byte(name), data)
+		return err
+	})
+	return parts, err
 }

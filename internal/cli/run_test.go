@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -153,5 +154,58 @@ func TestRunUsesProgramCache(t *testing.T) {
 	}
 	if _, err := os.Stat("/run/planted-op-ran"); err != nil {
 		t.Errorf("the cached program did not run: %v", err)
+	}
+}
+
+// TestProgramKeyInputs: the cache key of a profile PATH changes with the
+// profile, any .star file beside it (what load() can reach) and the facts,
+// and not with files load() cannot reach.
+func TestProgramKeyInputs(t *testing.T) {
+	dir := t.TempDir()
+	profile := filepath.Join(dir, "p.star")
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("p.star", `load("lib.star", "x")`+"\n")
+	write("lib.star", "x = 1\n")
+	facts := map[string]string{"snap_name": "a"}
+	key := func() string {
+		t.Helper()
+		k, ok := programKey(profile, facts)
+		if !ok {
+			t.Fatal("programKey: got no key")
+		}
+		return k
+	}
+	base := key()
+	steps := []struct {
+		name   string
+		change func()
+		differ bool
+	}{
+		{"nothing", func() {}, false},
+		{"a text file beside it", func() { write("notes.txt", "hello") }, false},
+		{"a module in a subdirectory", func() { write("sub/y.star", "y = 2\n") }, false},
+		{"the loaded module", func() { write("lib.star", "x = 2\n") }, true},
+		{"the profile", func() { write("p.star", `load("lib.star", "x")`+"\n# edited\n") }, true},
+		{"a new sibling module", func() { write("other.star", "z = 3\n") }, true},
+		{"the facts", func() { facts["snap_name"] = "b" }, true},
+	}
+	for _, s := range steps {
+		s.change()
+		got := key()
+		if (got != base) != s.differ {
+			t.Errorf("after changing %s: key changed = %t, want %t", s.name, got != base, s.differ)
+		}
+		base = got
+	}
+	if k, _ := programKey("default", facts); k == base {
+		t.Errorf("a shipped profile and a path share the key %s", k)
 	}
 }
