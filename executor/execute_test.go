@@ -6,34 +6,17 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
 	"confine/executor"
+	"confine/executor/executortest"
 	"confine/internal/nstest"
-	"confine/kernel"
 	"confine/kernel/linux"
 	"confine/plan"
 )
-
-// inNamespace runs f on a fresh OS thread in a new mount namespace. The
-// thread stays locked, so it ends with the goroutine and the namespace
-// (and any pivot_root) dies with it.
-func inNamespace(f func() error) error {
-	ch := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
-			ch <- err
-			return
-		}
-		ch <- f()
-	}()
-	return <-ch
-}
 
 // hostArea mounts a tmpfs on /tmp (inside nstest's namespace) and builds a
 // base rootfs and a host media directory in it.
@@ -101,7 +84,7 @@ func TestExecuteBootstrap(t *testing.T) {
 	var trace bytes.Buffer
 	var res *executor.Result
 	var table string
-	err := inNamespace(func() error {
+	err := executortest.InNamespace(func() error {
 		var err error
 		res, err = executor.Execute(bootstrap(), linux.Linux{}, executor.Options{Trace: &trace})
 		if err != nil {
@@ -136,64 +119,6 @@ func TestExecuteBootstrap(t *testing.T) {
 	}
 }
 
-// failing wraps a kernel.Syscalls and fails its k-th mutating call with EIO.
-type failing struct {
-	kernel.Syscalls
-	k, n  int
-	temps []string // directories Mkdtemp made
-}
-
-func (f *failing) Mkdtemp(template string) (string, error) {
-	dir, err := f.Syscalls.Mkdtemp(template)
-	if err == nil {
-		f.temps = append(f.temps, dir)
-	}
-	return dir, err
-}
-
-func (f *failing) fail() error {
-	f.n++
-	if f.n == f.k {
-		return unix.EIO
-	}
-	return nil
-}
-
-func (f *failing) Mount(src, dst, fstype string, flags uintptr, data string) error {
-	if err := f.fail(); err != nil {
-		return err
-	}
-	return f.Syscalls.Mount(src, dst, fstype, flags, data)
-}
-
-func (f *failing) Unmount(target string, flags int) error {
-	if err := f.fail(); err != nil {
-		return err
-	}
-	return f.Syscalls.Unmount(target, flags)
-}
-
-func (f *failing) PivotRoot(newRoot, putOld string) error {
-	if err := f.fail(); err != nil {
-		return err
-	}
-	return f.Syscalls.PivotRoot(newRoot, putOld)
-}
-
-func (f *failing) Mkdir(path string, mode uint32) error {
-	if err := f.fail(); err != nil {
-		return err
-	}
-	return f.Syscalls.Mkdir(path, mode)
-}
-
-func (f *failing) Rmdir(path string) error {
-	if err := f.fail(); err != nil {
-		return err
-	}
-	return f.Syscalls.Rmdir(path)
-}
-
 func TestExecuteFaultEveryCall(t *testing.T) {
 	if nstest.Reexec(t) {
 		return
@@ -206,28 +131,17 @@ func TestExecuteFaultEveryCall(t *testing.T) {
 	}
 	before := threadMounts(t)
 	prog := sharedBootstrap()
-	for k := 1; ; k++ {
-		sys := &failing{Syscalls: linux.Linux{}, k: k}
-		err := inNamespace(func() error {
-			_, err := executor.Execute(prog, sys, executor.Options{})
+	calls := executortest.FaultEveryCall(t, func(f *executortest.Failing) error {
+		f.Syscalls = linux.Linux{}
+		return executortest.InNamespace(func() error {
+			_, err := executor.Execute(prog, f, executor.Options{})
 			return err
 		})
-		if sys.n < k {
-			if err != nil {
-				t.Fatalf("with no fault injected: %v", err)
-			}
-			t.Logf("failed each of %d calls in turn", k-1)
-			if after := threadMounts(t); after != before {
-				t.Errorf("after a successful run, this namespace's mount table changed:\n%s", after)
-			}
-			break
-		}
-		var opErr *executor.OpError
-		if !errors.As(err, &opErr) || opErr.Errno != unix.EIO {
-			t.Fatalf("call %d failing: got %v, want an *OpError with EIO", k, err)
-		}
-		if !strings.HasPrefix(err.Error(), "cannot perform operation: ") || !strings.HasSuffix(err.Error(), ": Input/output error ("+opErr.Op.Where()+")") {
-			t.Errorf("call %d failing: got %q, want snap-confine's message form", k, err)
+	}, func(f *executortest.Failing, opErr *executor.OpError) {
+		k := f.K
+		// Execute returns the *OpError itself, so its message is the error's.
+		if msg := opErr.Error(); !strings.HasPrefix(msg, "cannot perform operation: ") || !strings.HasSuffix(msg, ": Input/output error ("+opErr.Op.Where()+")") {
+			t.Errorf("call %d failing: got %q, want snap-confine's message form", k, msg)
 		}
 		if left := scratchLeft(t); len(left) != 0 {
 			t.Errorf("call %d failing (%s): scratch directories left behind: %v", k, opErr.Command, left)
@@ -244,6 +158,10 @@ func TestExecuteFaultEveryCall(t *testing.T) {
 		if after := threadMounts(t); after != before {
 			t.Fatalf("call %d failing: this namespace's mount table changed:\n%s", k, after)
 		}
+	})
+	t.Logf("failed each of %d calls in turn", calls)
+	if after := threadMounts(t); after != before {
+		t.Errorf("after a successful run, this namespace's mount table changed:\n%s", after)
 	}
 }
 
@@ -281,7 +199,7 @@ func TestExecuteSymlinkContained(t *testing.T) {
 		rec(op(plan.Bind, "/tmp/host/media", "$SCRATCH/media", 4)),
 	}}
 	var table string
-	err := inNamespace(func() error {
+	err := executortest.InNamespace(func() error {
 		_, err := executor.Execute(prog, linux.Linux{}, executor.Options{})
 		data, _ := linux.Linux{}.MountInfo()
 		table = string(data)
@@ -315,7 +233,7 @@ func TestExecuteSymlinkRefused(t *testing.T) {
 		mkdir,
 	}}
 	var res *executor.Result
-	err := inNamespace(func() error {
+	err := executortest.InNamespace(func() error {
 		var err error
 		res, err = executor.Execute(prog, linux.Linux{}, executor.Options{})
 		return err

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"confine/executor"
+	"confine/executor/executortest"
 	"confine/kernel"
 	"confine/kernel/fake"
 	"confine/plan"
@@ -73,30 +74,24 @@ func TestFakeExecuteLeavesHostAlone(t *testing.T) {
 
 func TestFakeExecuteFaultEveryCall(t *testing.T) {
 	prog := sharedBootstrap()
-	for k := 1; ; k++ {
-		host := fakeHost(t)
-		before, _ := host.MountInfo()
+	var host *fake.Proc
+	var before []byte
+	calls := executortest.FaultEveryCall(t, func(f *executortest.Failing) error {
+		host = fakeHost(t)
+		before, _ = host.MountInfo()
 		snap, err := host.Unshare()
 		if err != nil {
 			t.Fatal(err)
 		}
-		sys := &failing{Syscalls: snap, k: k}
-		_, err = executor.Execute(prog, sys, executor.Options{})
-		if sys.n < k {
-			if err != nil {
-				t.Fatalf("with no fault injected: %v", err)
-			}
-			t.Logf("failed each of %d calls in turn", k-1)
-			return
-		}
-		var opErr *executor.OpError
-		if !errors.As(err, &opErr) || opErr.Errno != unix.EIO {
-			t.Fatalf("call %d failing: got %v, want an *OpError with EIO", k, err)
-		}
+		f.Syscalls = snap
+		_, err = executor.Execute(prog, f, executor.Options{})
+		return err
+	}, func(f *executortest.Failing, opErr *executor.OpError) {
+		k := f.K
 		if after, _ := host.MountInfo(); string(after) != string(before) {
 			t.Errorf("call %d failing (%s): the host's table changed:\nbefore:\n%s\nafter:\n%s", k, opErr.Command, before, after)
 		}
-		for _, dir := range sys.temps {
+		for _, dir := range f.Temps {
 			if _, err := host.Lstat(dir); !errors.Is(err, unix.ENOENT) {
 				t.Errorf("call %d failing (%s): scratch directory %s left behind", k, opErr.Command, dir)
 			}
@@ -104,7 +99,8 @@ func TestFakeExecuteFaultEveryCall(t *testing.T) {
 		if _, err := host.Lstat("/tmp/host/base/mnt"); err == nil {
 			t.Errorf("call %d failing (%s): /tmp/host/base/mnt left behind", k, opErr.Command)
 		}
-	}
+	})
+	t.Logf("failed each of %d calls in turn", calls)
 }
 
 // BenchmarkExecuteFake measures the executor's own cost on the fake

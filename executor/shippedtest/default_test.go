@@ -22,87 +22,21 @@
 package shippedtest
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
 	"confine/executor"
+	"confine/executor/executortest"
 	"confine/facts"
 	"confine/internal/nstest"
 	"confine/interp"
-	"confine/kernel"
 	"confine/kernel/linux"
 	"confine/profiles"
 	"confine/stdlib"
 )
-
-// failing fails its k-th mutating call with EIO.
-type failing struct {
-	kernel.Syscalls
-	k, n int
-}
-
-func (f *failing) fail() error {
-	f.n++
-	if f.n == f.k {
-		return unix.EIO
-	}
-	return nil
-}
-
-func (f *failing) Mount(src, dst, fstype string, flags uintptr, data string) error {
-	if err := f.fail(); err != nil {
-		return err
-	}
-	return f.Syscalls.Mount(src, dst, fstype, flags, data)
-}
-
-func (f *failing) Unmount(target string, flags int) error {
-	if err := f.fail(); err != nil {
-		return err
-	}
-	return f.Syscalls.Unmount(target, flags)
-}
-
-func (f *failing) PivotRoot(newRoot, putOld string) error {
-	if err := f.fail(); err != nil {
-		return err
-	}
-	return f.Syscalls.PivotRoot(newRoot, putOld)
-}
-
-func (f *failing) Mkdir(path string, mode uint32) error {
-	if err := f.fail(); err != nil {
-		return err
-	}
-	return f.Syscalls.Mkdir(path, mode)
-}
-
-func (f *failing) Rmdir(path string) error {
-	if err := f.fail(); err != nil {
-		return err
-	}
-	return f.Syscalls.Rmdir(path)
-}
-
-// inNamespace runs f on a fresh locked thread in a new mount namespace
-// that dies with the thread.
-func inNamespace(f func() error) error {
-	ch := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
-			ch <- err
-			return
-		}
-		ch <- f()
-	}()
-	return <-ch
-}
 
 func mounts(t *testing.T) string {
 	t.Helper()
@@ -147,23 +81,14 @@ func TestDefaultProfileFaultEveryCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := mounts(t)
-	for k := 1; ; k++ {
-		sys := &failing{Syscalls: linux.Linux{}, k: k}
-		err := inNamespace(func() error {
-			_, err := executor.Execute(prog, sys, executor.Options{})
+	calls := executortest.FaultEveryCall(t, func(f *executortest.Failing) error {
+		f.Syscalls = linux.Linux{}
+		return executortest.InNamespace(func() error {
+			_, err := executor.Execute(prog, f, executor.Options{})
 			return err
 		})
-		if sys.n < k {
-			if err != nil {
-				t.Fatalf("with no fault injected: %v", err)
-			}
-			t.Logf("failed each of %d calls of %d ops in turn", k-1, len(prog.Ops))
-			return
-		}
-		var opErr *executor.OpError
-		if !errors.As(err, &opErr) || opErr.Errno != unix.EIO {
-			t.Fatalf("call %d failing: got %v, want an *OpError with EIO", k, err)
-		}
+	}, func(f *executortest.Failing, opErr *executor.OpError) {
+		k := f.K
 		// What launch does with the leftovers, from the original namespace.
 		for _, dir := range opErr.Leftovers {
 			if err := os.Remove(dir); err != nil {
@@ -181,5 +106,6 @@ func TestDefaultProfileFaultEveryCall(t *testing.T) {
 				}
 			}
 		}
-	}
+	})
+	t.Logf("failed each of %d calls of %d ops in turn", calls, len(prog.Ops))
 }
