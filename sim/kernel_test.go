@@ -3,15 +3,13 @@ package sim
 import (
 	"fmt"
 	"os"
-	"runtime"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
-	"confine/executor"
+	"confine/executor/executortest"
 	"confine/hosts"
 	"confine/internal/nstest"
-	"confine/kernel/linux"
 	"confine/mountinfo"
 	"confine/plan"
 	"confine/profiles"
@@ -27,15 +25,48 @@ func TestLiveSimulationMatchesKernel(t *testing.T) {
 	if nstest.Reexec(t) {
 		return
 	}
+	s, prog := liveDefault(t)
+	fake, err := s.Table(Snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	snap, err := executortest.StartSnap(prog, nil, nil)
+	defer snap.Close()
+	if err != nil {
+		t.Fatalf("executed for real: %v", err)
+	}
+	real, err := snap.Table()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(real) < 5 || len(fake) < 5 {
+		t.Fatalf("got %d mounts from the kernel and %d from the fake, want a whole namespace from each", len(real), len(fake))
+	}
+	// Super options are the filesystems' own (tmpfs shows inode64 and a
+	// size on the kernel); everything else must agree.
+	opts := mountinfo.Options{Derandomize: true, DropSuperOptions: true}
+	got := mountinfo.Format(mountinfo.Normalize(fake, opts))
+	want := mountinfo.Format(mountinfo.Normalize(real, opts))
+	if got != want {
+		t.Errorf("the fake and the kernel disagree on the default profile's namespace (the kernel is right):\nfake:\n%s\nkernel:\n%s", got, want)
+	}
+}
+
+// liveDefault turns nstest's throwaway namespace into a host as the live
+// tests want it and simulates the default profile on it. /tmp and
+// /var/lib become tmpfs, so that nothing reaches this machine's disk; the
+// namespace's mounts are made shared as systemd leaves a host (each
+// mount its own peer group), so that the comparison covers propagation
+// too. (These are the throwaway namespace's mounts; the real host's stay
+// as they are.)
+func liveDefault(t *testing.T) (*Sim, *plan.Program) {
+	t.Helper()
 	for _, d := range []string{"/tmp", "/var/lib"} {
 		if err := unix.Mount("tmpfs", d, "tmpfs", 0, "mode=1777"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	// A host as systemd leaves it: everything shared, each mount its own
-	// peer group, so that the comparison covers propagation too. (These
-	// are this throwaway namespace's mounts; the real host's stay as
-	// they are.)
 	if err := unix.Mount("none", "/", "", unix.MS_REC|unix.MS_SHARED, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -57,58 +88,7 @@ func TestLiveSimulationMatchesKernel(t *testing.T) {
 	if s.Err != nil {
 		t.Fatalf("simulated: %v", s.Err)
 	}
-	fake, err := s.Table(Snap)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	real, err := runForReal(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(real) < 5 || len(fake) < 5 {
-		t.Fatalf("got %d mounts from the kernel and %d from the fake, want a whole namespace from each", len(real), len(fake))
-	}
-	// Super options are the filesystems' own (tmpfs shows inode64 and a
-	// size on the kernel); everything else must agree.
-	opts := mountinfo.Options{Derandomize: true, DropSuperOptions: true}
-	got := mountinfo.Format(mountinfo.Normalize(fake, opts))
-	want := mountinfo.Format(mountinfo.Normalize(real, opts))
-	if got != want {
-		t.Errorf("the fake and the kernel disagree on the default profile's namespace (the kernel is right):\nfake:\n%s\nkernel:\n%s", got, want)
-	}
-}
-
-// runForReal executes prog on the real kernel in a new mount namespace on
-// a locked thread that dies with it (pivot_root changes the thread's
-// root), and returns that namespace's table.
-func runForReal(prog *plan.Program) ([]mountinfo.Entry, error) {
-	type result struct {
-		table []mountinfo.Entry
-		err   error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
-		if err := unix.Unshare(unix.CLONE_NEWNS | unix.CLONE_FS); err != nil {
-			ch <- result{err: err}
-			return
-		}
-		if _, err := executor.Execute(prog, linux.Linux{}, executor.Options{}); err != nil {
-			ch <- result{err: fmt.Errorf("executed for real: %w", err)}
-			return
-		}
-		f, err := os.Open("/proc/thread-self/mountinfo")
-		if err != nil {
-			ch <- result{err: err}
-			return
-		}
-		defer f.Close()
-		table, err := mountinfo.Parse(f)
-		ch <- result{table, err}
-	}()
-	r := <-ch
-	return r.table, r.err
+	return s, prog
 }
 
 // The propagation contracts agree too: the same events after the launch
@@ -118,31 +98,12 @@ func TestLiveContractsMatchKernel(t *testing.T) {
 	if nstest.Reexec(t) {
 		return
 	}
-	for _, d := range []string{"/tmp", "/var/lib"} {
-		if err := unix.Mount("tmpfs", d, "tmpfs", 0, "mode=1777"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := unix.Mount("none", "/", "", unix.MS_REC|unix.MS_SHARED, ""); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll("/media", 0o755); err != nil {
-		t.Fatal(err)
-	}
-	h, err := hosts.Load(hosts.Live)
+	s, prog := liveDefault(t)
+	snap, err := executortest.StartSnap(prog, nil, nil)
+	defer snap.Close()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("executing for real: %v", err)
 	}
-	prog, err := Evaluate(Profile{FS: profiles.FS, File: "default.star", Name: "default"}, stdlib.FS, h, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Run(prog, h, Options{})
-	if err != nil || s.Err != nil {
-		t.Fatal(err, s.Err)
-	}
-	snap := newRealSnap(t, prog)
-	defer snap.close()
 
 	events := []struct {
 		side Side
@@ -170,7 +131,7 @@ func TestLiveContractsMatchKernel(t *testing.T) {
 		other := Host
 		var err error
 		if ev.side == Snap {
-			err = snap.do(mk)
+			err = snap.Do(mk)
 		} else {
 			err, other = mk(), Snap
 		}
@@ -186,9 +147,9 @@ func TestLiveContractsMatchKernel(t *testing.T) {
 		}
 		var table []mountinfo.Entry
 		if other == Snap {
-			table, err = snap.table()
+			table, err = snap.Table()
 		} else {
-			table, err = threadTable()
+			table, err = executortest.ThreadTable()
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -204,64 +165,4 @@ func TestLiveContractsMatchKernel(t *testing.T) {
 				ev.side, ev.path, other, ev.seen, kernelSees, ev.want)
 		}
 	}
-}
-
-// realSnap is a snap namespace built for real on a locked thread that
-// runs the functions it is given, in that namespace and root.
-type realSnap struct {
-	work chan func()
-}
-
-func newRealSnap(t *testing.T, prog *plan.Program) *realSnap {
-	r := &realSnap{work: make(chan func())}
-	ready := make(chan error)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
-		if err := unix.Unshare(unix.CLONE_NEWNS | unix.CLONE_FS); err != nil {
-			ready <- err
-			return
-		}
-		if _, err := executor.Execute(prog, linux.Linux{}, executor.Options{}); err != nil {
-			ready <- err
-			return
-		}
-		ready <- nil
-		for f := range r.work {
-			f()
-		}
-	}()
-	if err := <-ready; err != nil {
-		t.Fatalf("executing for real: %v", err)
-	}
-	return r
-}
-
-func (r *realSnap) do(f func() error) error {
-	done := make(chan error)
-	r.work <- func() { done <- f() }
-	return <-done
-}
-
-func (r *realSnap) table() ([]mountinfo.Entry, error) {
-	var table []mountinfo.Entry
-	err := r.do(func() error {
-		var err error
-		table, err = threadTable()
-		return err
-	})
-	return table, err
-}
-
-func (r *realSnap) close() { close(r.work) }
-
-// threadTable reads the calling thread's mount table.
-func threadTable() ([]mountinfo.Entry, error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	f, err := os.Open("/proc/thread-self/mountinfo")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return mountinfo.Parse(f)
 }

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"confine/executor/executortest"
 	"confine/internal/nstest"
 	"confine/sim"
 )
@@ -85,7 +86,7 @@ type probe struct {
 // checkContracts makes each probe mount for real and on the fake, in
 // order, and requires the kernel to see it where the fake does and where
 // the contract wants; afterwards the snap tables still agree.
-func checkContracts(t *testing.T, s *sim.Sim, snap *realSnap, events []probe) {
+func checkContracts(t *testing.T, s *sim.Sim, snap *executortest.Snap, events []probe) {
 	t.Helper()
 	for i, ev := range events {
 		if ev.seen == "" {
@@ -102,7 +103,7 @@ func checkContracts(t *testing.T, s *sim.Sim, snap *realSnap, events []probe) {
 		other := sim.Snap
 		var err error
 		if ev.side == sim.Snap {
-			err, other = snap.do(mk), sim.Host
+			err, other = snap.Do(mk), sim.Host
 		} else {
 			err = onHostThread(mk)
 		}
@@ -118,7 +119,7 @@ func checkContracts(t *testing.T, s *sim.Sim, snap *realSnap, events []probe) {
 		}
 		see := onHostThread
 		if other == sim.Snap {
-			see = snap.do
+			see = snap.Do
 		}
 		var kernelSees bool
 		if err := see(func() error {
@@ -138,7 +139,7 @@ func checkContracts(t *testing.T, s *sim.Sim, snap *realSnap, events []probe) {
 		}
 	}
 	// After all the probes the two sides still agree as a whole.
-	real, err := snap.table()
+	real, err := snap.Table()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func checkContracts(t *testing.T, s *sim.Sim, snap *realSnap, events []probe) {
 // filesystem (a tmpfs of its own), not on a mount of it hidden below
 // another one, which the table alone would not tell.
 func reaches(path, source string) (bool, error) {
-	table, err := readTable()
+	table, err := executortest.ThreadTable()
 	if err != nil {
 		return false, err
 	}

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"confine/executor"
+	"confine/executor/executortest"
 	"confine/hosts"
 	"confine/internal/nstest"
 	"confine/kernel/fake"
@@ -225,7 +226,7 @@ func TestClassicRealFaultSample(t *testing.T) {
 	becomeHost(t, p)
 	prog := evalOnHost(t, "classic")
 	watched := []string{"/tmp", "/run", "/media", "/var/lib/snapd"}
-	before, err := hostTable()
+	before, err := executortest.ThreadTable()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,8 +257,8 @@ func TestClassicRealFaultSample(t *testing.T) {
 		fakeFiles := w.listing(watched...)
 
 		f := &opFault{target: k}
-		snap, err := startSnap(prog, faulty{Syscalls: linux.Linux{}, f: f}, f)
-		snap.close()
+		snap, err := executortest.StartSnap(prog, faulty{Syscalls: linux.Linux{}, f: f}, f)
+		snap.Close()
 		opErr := checkOpError(t, prog, k, err)
 		if got, want := derandomized(fakeOpErr.Error()), derandomized(opErr.Error()); got != want {
 			t.Errorf("op %d failing: the fake says %q, the kernel %q", k, got, want)
@@ -267,7 +268,7 @@ func TestClassicRealFaultSample(t *testing.T) {
 				t.Errorf("op %d failing (%s): leftover %s: %v", k, opErr.Command, dir, err)
 			}
 		}
-		after, err := hostTable()
+		after, err := executortest.ThreadTable()
 		if err != nil {
 			t.Fatal(err)
 		}

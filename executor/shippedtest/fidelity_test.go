@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"confine/executor/executortest"
 	"confine/facts"
 	"confine/hosts"
 	"confine/internal/nstest"
@@ -77,7 +78,7 @@ func normalized(table []mountinfo.Entry) string {
 // requires the same snap table, the same host table, and the same host
 // files where the program names them. It returns the simulation and the
 // live real snap for further probes; the caller closes the snap.
-func checkFidelity(t *testing.T, profile string, p platform) (*sim.Sim, *realSnap) {
+func checkFidelity(t *testing.T, profile string, p platform) (*sim.Sim, *executortest.Snap) {
 	becomeHost(t, p)
 	prog := evalOnHost(t, profile)
 	s := simulateHere(t, prog)
@@ -85,18 +86,18 @@ func checkFidelity(t *testing.T, profile string, p platform) (*sim.Sim, *realSna
 	// The host's table is read from a thread that never unshared:
 	// /proc/self names the main thread, which may be the one a snap
 	// namespace was built on.
-	before, err := hostTable()
+	before, err := executortest.ThreadTable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := startSnap(prog, nil, nil)
+	snap, err := executortest.StartSnap(prog, nil, nil)
 	if err != nil {
-		snap.close()
+		snap.Close()
 		t.Fatalf("executed for real: %v", err)
 	}
-	t.Cleanup(snap.close)
+	t.Cleanup(snap.Close)
 
-	real, err := snap.table()
+	real, err := snap.Table()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +114,7 @@ func checkFidelity(t *testing.T, profile string, p platform) (*sim.Sim, *realSna
 			profile, got, want, lineDiff(got, want))
 	}
 
-	realHost, err := hostTable()
+	realHost, err := executortest.ThreadTable()
 	if err != nil {
 		t.Fatal(err)
 	}

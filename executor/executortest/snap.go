@@ -1,4 +1,4 @@
-package shippedtest
+package executortest
 
 import (
 	"fmt"
@@ -15,38 +15,39 @@ import (
 	"confine/plan"
 )
 
-// realSnap is a snap namespace built for real on a locked OS thread that
+// Snap is a snap namespace built for real on a locked OS thread that
 // unshared its mount namespace (and its root and working directory, which
 // pivot_root changes). The thread stays alive, running the functions it
-// is given there, until close; it is never unlocked, so it dies with its
+// is given there, until Close; it is never unlocked, so it dies with its
 // namespace instead of returning to the Go scheduler.
-type realSnap struct {
+type Snap struct {
 	work    chan func()
-	scratch string
+	Scratch string // the executor's scratch directory, once it made one
 }
 
-// startSnap executes prog on sys (the real kernel when nil, or a wrapper
+// StartSnap executes prog on sys (the real kernel when nil, or a wrapper
 // of it) in a new namespace, tracing to trace when not nil. A failing
 // program still leaves a live thread to inspect its namespace; the error
-// is the executor's.
-func startSnap(prog *plan.Program, sys kernel.Syscalls, trace io.Writer) (*realSnap, error) {
+// is the executor's (or unshare's, and then the thread is gone: only
+// Close may be called).
+func StartSnap(prog *plan.Program, sys kernel.Syscalls, trace io.Writer) (*Snap, error) {
 	if sys == nil {
 		sys = linux.Linux{}
 	}
 	if trace == nil {
 		trace = io.Discard
 	}
-	r := &realSnap{work: make(chan func())}
+	r := &Snap{work: make(chan func())}
 	ready := make(chan error)
 	go func() {
-		runtime.LockOSThread()
+		runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
 		if err := unix.Unshare(unix.CLONE_NEWNS | unix.CLONE_FS); err != nil {
 			ready <- fmt.Errorf("unshare: %w", err)
 			return
 		}
 		res, err := executor.Execute(prog, sys, executor.Options{Trace: trace})
 		if res != nil {
-			r.scratch = res.Scratch
+			r.Scratch = res.Scratch
 		}
 		ready <- err
 		for f := range r.work {
@@ -56,28 +57,30 @@ func startSnap(prog *plan.Program, sys kernel.Syscalls, trace io.Writer) (*realS
 	return r, <-ready
 }
 
-// do runs f on the snap's thread.
-func (r *realSnap) do(f func() error) error {
+// Do runs f on the snap's thread, in its namespace.
+func (r *Snap) Do(f func() error) error {
 	done := make(chan error)
 	r.work <- func() { done <- f() }
 	return <-done
 }
 
-// table reads the snap namespace's mount table.
-func (r *realSnap) table() ([]mountinfo.Entry, error) {
+// Table reads the snap namespace's mount table.
+func (r *Snap) Table() ([]mountinfo.Entry, error) {
 	var table []mountinfo.Entry
-	err := r.do(func() error {
+	err := r.Do(func() error {
 		var err error
-		table, err = readTable()
+		table, err = ThreadTable()
 		return err
 	})
 	return table, err
 }
 
-func (r *realSnap) close() { close(r.work) }
+// Close ends the snap's thread, and with it the namespace.
+func (r *Snap) Close() { close(r.work) }
 
-// readTable reads the calling thread's mount table.
-func readTable() ([]mountinfo.Entry, error) {
+// ThreadTable reads the calling thread's mount table: /proc/self is the
+// main thread's, which need not be in the caller's namespace.
+func ThreadTable() ([]mountinfo.Entry, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	f, err := os.Open("/proc/thread-self/mountinfo")
@@ -87,7 +90,3 @@ func readTable() ([]mountinfo.Entry, error) {
 	defer f.Close()
 	return mountinfo.Parse(f)
 }
-
-// hostTable reads the host's (this process's) table from a thread that
-// never unshared.
-func hostTable() ([]mountinfo.Entry, error) { return readTable() }
