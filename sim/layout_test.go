@@ -6,11 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"confine/hosts"
 	"confine/internal/golden"
 	"confine/mountinfo"
 	"confine/profiles"
-	"confine/stdlib"
 )
 
 // layoutHosts says which fixtures each shipped profile is simulated on
@@ -52,18 +50,7 @@ func TestLayoutGoldens(t *testing.T) {
 // normalized; a failed simulation is rendered as its error, so that the
 // golden shows it.
 func layout(t *testing.T, profile, host string) string {
-	h, err := hosts.Load(host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	prog, err := Evaluate(Profile{FS: profiles.FS, File: profile + ".star", Name: profile}, stdlib.FS, h, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Run(prog, h, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := simulateMayFail(t, profile, host)
 	header := fmt.Sprintf("# confine simulate --profile %s --host %s\n# normalized: mount ids, peer groups and devices renumbered by first appearance; mkdtemp names and snap revisions derandomized\n", profile, host)
 	if s.Err != nil {
 		return header + "# SIMULATION FAILED: " + s.Err.Error() + "\n"
