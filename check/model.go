@@ -161,16 +161,7 @@ func (m *model) subtree(l string) []*mount {
 	if t := m.top(l); t != nil {
 		out = append(out, t)
 	}
-	for _, x := range m.locations() {
-		if strictlyUnder(x, l) {
-			for _, mt := range m.stacks[x] {
-				if mt.hiddenBy == nil {
-					out = append(out, mt)
-				}
-			}
-		}
-	}
-	return out
+	return append(out, m.visibleUnder(l)...)
 }
 
 // visibleUnder returns the visible mounts attached strictly below l.
