@@ -40,12 +40,7 @@ func runAppArmor(args []string, stdout, stderr io.Writer) int {
 		profiles = append(profiles, s)
 		return nil
 	})
-	fs.Func("fact", "override a fact as `KEY=VALUE` (repeatable)", func(s string) error {
-		pf.FactPairs = append(pf.FactPairs, s)
-		return nil
-	})
-	fs.StringVar(&pf.FactsRoot, "facts-root", "/", "gather facts as if `DIR` were /")
-	fs.StringVar(&pf.Snap, "snap", anySnap, "snap `NAME` (facts.snap_name); the default stands for every snap")
+	pf.registerFacts(fs, anySnap, "snap `NAME` (facts.snap_name); the default stands for every snap")
 	all := fs.Bool("all-platforms", false, "cover every shipped profile on every platform (the policy shipped as confine.apparmor)")
 	if status, ok := parseNoArgs(fs, args); !ok {
 		return status

@@ -39,12 +39,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	var specs []string
 	fs := newFlags("check", "usage: confine check [--profile NAME|PATH]... [--fact KEY=VALUE]... [--facts-root DIR] [--host NAME] [--snap NAME]", stderr)
 	// The shared flags, except that --profile may be repeated here.
-	fs.Func("fact", "override a fact as `KEY=VALUE` (repeatable)", func(s string) error {
-		pf.FactPairs = append(pf.FactPairs, s)
-		return nil
-	})
-	fs.StringVar(&pf.FactsRoot, "facts-root", "/", "gather facts as if `DIR` were /")
-	fs.StringVar(&pf.Snap, "snap", "demo", "snap `NAME` (facts.snap_name)")
+	pf.registerFacts(fs, "demo", "snap `NAME` (facts.snap_name)")
 	fs.Func("profile", "shipped profile `NAME` or PATH to a .star file (repeatable; default: every shipped profile on its platform)", func(s string) error {
 		specs = append(specs, s)
 		return nil

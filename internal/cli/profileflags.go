@@ -60,12 +60,20 @@ type profileFlags struct {
 // leave facts.snap_name empty unless given; run sets it from its argument).
 func (p *profileFlags) Register(fs *flag.FlagSet, defaultSnap string) {
 	fs.StringVar(&p.Profile, "profile", "", "shipped profile `NAME` or PATH to a .star file (default: chosen from the host's facts)")
+	p.registerFacts(fs, defaultSnap, "snap `NAME` (facts.snap_name)")
+}
+
+// registerFacts adds the shared flags but --profile (--fact, --facts-root
+// and --snap, whose help is snapUsage), for the subcommands where
+// --profile may be repeated (check, apparmor) and which define it
+// themselves.
+func (p *profileFlags) registerFacts(fs *flag.FlagSet, defaultSnap, snapUsage string) {
 	fs.Func("fact", "override a fact as `KEY=VALUE` (repeatable)", func(s string) error {
 		p.FactPairs = append(p.FactPairs, s)
 		return nil
 	})
 	fs.StringVar(&p.FactsRoot, "facts-root", "/", "gather facts as if `DIR` were /")
-	fs.StringVar(&p.Snap, "snap", defaultSnap, "snap `NAME` (facts.snap_name)")
+	fs.StringVar(&p.Snap, "snap", defaultSnap, snapUsage)
 }
 
 // Facts gathers the host facts under --facts-root, then applies --snap and
