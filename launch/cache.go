@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -32,8 +31,8 @@ import (
 // written to a temporary file and renamed into place, so a reader never
 // sees half an entry.
 
-// maxCacheEntry bounds what a cache read takes in; a 10k-op program is
-// about 2 MB of JSON.
+// maxCacheEntry bounds what a cache read takes in; a 30k-op program is
+// about 2 MB.
 const maxCacheEntry = 16 << 20
 
 // CacheKey hashes the parts a program depends on into a cache key (hex
@@ -77,11 +76,11 @@ func LoadProgram(stateDir, key string) (*plan.Program, bool) {
 		return nil, false
 	}
 	defer unix.Close(dirfd)
-	fd, err := unix.Openat(dirfd, key+".json", unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
+	fd, err := unix.Openat(dirfd, key, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, false
 	}
-	f := os.NewFile(uintptr(fd), key+".json")
+	f := os.NewFile(uintptr(fd), key)
 	defer f.Close()
 	var st unix.Stat_t
 	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || !trusted(&st) || st.Size > maxCacheEntry {
@@ -91,11 +90,8 @@ func LoadProgram(stateDir, key string) (*plan.Program, bool) {
 	if err != nil {
 		return nil, false
 	}
-	var prog plan.Program
-	if json.Unmarshal(data, &prog) != nil {
-		return nil, false
-	}
-	return &prog, true
+	prog, err := decodeProgram(data)
+	return prog, err == nil
 }
 
 // StoreProgram writes prog under key into stateDir's cache, creating the
@@ -120,10 +116,7 @@ func StoreProgram(stateDir, key string, prog *plan.Program) error {
 		return fmt.Errorf("cannot use %s: %w", dir, err)
 	}
 	defer unix.Close(dirfd)
-	data, err := json.Marshal(prog)
-	if err != nil {
-		return fmt.Errorf("cannot cache program: %w", err)
-	}
+	data := encodeProgram(prog)
 	tmp := key + ".tmp." + strconv.Itoa(os.Getpid())
 	fd, err := unix.Openat(dirfd, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 	if err != nil {
@@ -136,7 +129,7 @@ func StoreProgram(stateDir, key string, prog *plan.Program) error {
 		werr = cerr
 	}
 	if werr == nil {
-		werr = unix.Renameat(dirfd, tmp, dirfd, key+".json")
+		werr = unix.Renameat(dirfd, tmp, dirfd, key)
 	}
 	if werr != nil {
 		unix.Unlinkat(dirfd, tmp, 0)

@@ -3,6 +3,7 @@ package launch
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -104,7 +105,7 @@ func TestCacheIgnoresHostileEntries(t *testing.T) {
 			must(t, os.Chmod(entry, 0o666))
 		}},
 		{"entry is a symlink", func(t *testing.T, state, entry string) {
-			real := filepath.Join(state, "elsewhere.json")
+			real := filepath.Join(state, "elsewhere")
 			must(t, os.Rename(entry, real))
 			must(t, os.Symlink(real, entry))
 		}},
@@ -124,7 +125,7 @@ func TestCacheIgnoresHostileEntries(t *testing.T) {
 			must(t, os.Symlink("real-cache", dir))
 		}},
 		{"entry is not a program", func(t *testing.T, state, entry string) {
-			must(t, os.WriteFile(entry, []byte("{\"ops\": [{\"kind\": \"explode\"}]}"), 0o600))
+			must(t, os.WriteFile(entry, []byte(cacheMagic+"\x00\x00\x01\x07explode"), 0o600))
 		}},
 	}
 	for _, tt := range tests {
@@ -133,7 +134,7 @@ func TestCacheIgnoresHostileEntries(t *testing.T) {
 			if err := StoreProgram(state, key, cacheProgram()); err != nil {
 				t.Fatal(err)
 			}
-			tt.spoil(t, state, filepath.Join(state, "cache", key+".json"))
+			tt.spoil(t, state, filepath.Join(state, "cache", key))
 			if prog, ok := LoadProgram(state, key); ok {
 				t.Errorf("LoadProgram: got a hit (%d ops), want a miss", len(prog.Ops))
 			}
@@ -155,5 +156,64 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCacheCodec: entries round-trip, and every truncation or corruption
+// of one is an error, never a panic or a different program.
+func TestCacheCodec(t *testing.T) {
+	progs := []*plan.Program{
+		{},
+		cacheProgram(),
+		{Profile: "all", Ops: []plan.Op{
+			{Kind: plan.Umount, Target: "/a", Lazy: true, NoFollow: true},
+			{Kind: plan.Mount, Source: "tmpfs", Target: "/t", FSType: "tmpfs", Options: "mode=0755,size=1%"},
+			{Kind: plan.Symlink, Source: "usr/lib", Target: "/lib"},
+			{Kind: plan.Pivot, Source: "$SCRATCH/old", Target: "$SCRATCH"},
+		}},
+	}
+	for _, want := range progs {
+		data := encodeProgram(want)
+		got, err := decodeProgram(data)
+		if err != nil {
+			t.Fatalf("decodeProgram(encodeProgram(%s)): %v", want.Profile, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("round trip of %q (-want +got):\n%s", want.Profile, diff)
+		}
+		for n := 0; n < len(data); n++ {
+			if p, err := decodeProgram(data[:n]); err == nil {
+				t.Errorf("decodeProgram of %d of %d bytes: got %d ops, want an error", n, len(data), len(p.Ops))
+			}
+		}
+		if _, err := decodeProgram(append(data, 0)); err == nil {
+			t.Errorf("decodeProgram with a trailing byte: got nil error, want one")
+		}
+		for i := len(cacheMagic); i < len(data); i++ {
+			bad := append([]byte(nil), data...)
+			bad[i] = 0xff
+			decodeProgram(bad) // must not panic
+		}
+	}
+}
+
+// BenchmarkCacheDecode decodes a cached 3,000-op program, what a launch
+// with a cache hit does instead of evaluating the profile.
+func BenchmarkCacheDecode(b *testing.B) {
+	prog := &plan.Program{Profile: "scale"}
+	for i := 0; i < 1000; i++ {
+		d := "/tmp/b" + strconv.Itoa(i)
+		at := []plan.Pos{{File: "scale.star", Line: 40, Col: 1}, {File: "scale.star", Line: 36, Col: 9}}
+		prog.Ops = append(prog.Ops,
+			plan.Op{Kind: plan.Mkdir, Target: d, Mode: 0o755, Pos: at[1], Stack: at},
+			plan.Op{Kind: plan.Bind, Source: "/usr", Target: d, Pos: at[1], Stack: at},
+			plan.Op{Kind: plan.Remount, Target: d, Options: "ro", Pos: at[1], Stack: at})
+	}
+	data := encodeProgram(prog)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := decodeProgram(data); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
