@@ -71,7 +71,14 @@ func LoadProgram(stateDir, key string) (*plan.Program, bool) {
 	if os.Geteuid() != 0 || !validKey(key) {
 		return nil, false
 	}
-	dirfd, err := openTrustedDir(cacheDir(stateDir))
+	dir := cacheDir(stateDir)
+	// The state directory too must be root's alone: whoever can write it
+	// can put another directory in place of the cache.
+	var st unix.Stat_t
+	if unix.Lstat(filepath.Dir(dir), &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR || !trusted(&st) {
+		return nil, false
+	}
+	dirfd, err := openTrustedDir(dir)
 	if err != nil {
 		return nil, false
 	}
@@ -82,7 +89,6 @@ func LoadProgram(stateDir, key string) (*plan.Program, bool) {
 	}
 	f := os.NewFile(uintptr(fd), key)
 	defer f.Close()
-	var st unix.Stat_t
 	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || !trusted(&st) || st.Size > maxCacheEntry {
 		return nil, false
 	}
@@ -140,7 +146,8 @@ func StoreProgram(stateDir, key string, prog *plan.Program) error {
 
 // openTrustedDir opens dir without following a symlink at its last
 // component and checks that it is a directory only root can write to.
-// The state directory above it is checked by ensureDir on every launch.
+// The state directory above it is checked by the callers (LoadProgram,
+// and ensureDir in StoreProgram).
 func openTrustedDir(dir string) (int, error) {
 	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {

@@ -124,6 +124,12 @@ func TestCacheIgnoresHostileEntries(t *testing.T) {
 			must(t, os.Rename(dir, filepath.Join(state, "real-cache")))
 			must(t, os.Symlink("real-cache", dir))
 		}},
+		{"state directory writable by others", func(t *testing.T, state, entry string) {
+			must(t, os.Chmod(state, 0o777))
+		}},
+		{"state directory owned by a user", func(t *testing.T, state, entry string) {
+			must(t, os.Chown(state, 1000, 1000))
+		}},
 		{"entry is not a program", func(t *testing.T, state, entry string) {
 			must(t, os.WriteFile(entry, []byte(cacheMagic+"\x00\x00\x01\x07explode"), 0o600))
 		}},
