@@ -5,6 +5,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"confine/plan"
 )
@@ -20,7 +21,10 @@ var placeholders = map[string]string{
 	plan.Scratch: ScratchGlob,
 }
 
-var placeholderRE = regexp.MustCompile(`\$[A-Za-z_][A-Za-z0-9_]*`)
+// placeholderRE is compiled on first use, not at every launcher start.
+var placeholderRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\$[A-Za-z_][A-Za-z0-9_]*`)
+})
 
 // Vary names a literal that was fixed when the program was evaluated but
 // differs from launch to launch (the snap's name, say), and the glob that
@@ -81,7 +85,7 @@ func (c Config) pattern(p string, s shape) (string, error) {
 	}
 	var names []string
 	if strings.Contains(p, "$") {
-		names = placeholderRE.FindAllString(p, -1)
+		names = placeholderRE().FindAllString(p, -1)
 	}
 	for _, name := range names {
 		glob, ok := placeholders[name]

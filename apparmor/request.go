@@ -36,7 +36,7 @@ func Requests(p *plan.Program, values map[string]string) ([]OpRequest, error) {
 
 func opRequests(op plan.Op, sh map[string]shape, values map[string]string) ([]Request, error) {
 	resolve := func(p string) (string, error) {
-		for _, name := range placeholderRE.FindAllString(p, -1) {
+		for _, name := range placeholderRE().FindAllString(p, -1) {
 			v, ok := values[name]
 			if !ok {
 				return "", fmt.Errorf("no value for placeholder %s", name)

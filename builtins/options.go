@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // flagOptions are the per-mount flags of mount(8) ("FILESYSTEM-INDEPENDENT
@@ -37,29 +38,34 @@ var dataFlags = map[string]bool{
 	"nsdelegate": true, "memory_recursiveprot": true, "favordynmods": true,
 }
 
-// dataValues are file-system data options of the form name=value.
-var dataValues = map[string]*regexp.Regexp{
-	"size":        regexp.MustCompile(`^[0-9]+[kKmMgG%]?$`),
-	"nr_blocks":   regexp.MustCompile(`^[0-9]+[kKmMgG]?$`),
-	"nr_inodes":   regexp.MustCompile(`^[0-9]+[kKmMgG]?$`),
-	"mode":        regexp.MustCompile(`^0?[0-7]{1,4}$`),
-	"ptmxmode":    regexp.MustCompile(`^0?[0-7]{1,4}$`),
-	"uid":         regexp.MustCompile(`^[0-9]+$`),
-	"gid":         regexp.MustCompile(`^[0-9]+$`),
-	"max":         regexp.MustCompile(`^[0-9]+$`),
-	"huge":        regexp.MustCompile(`^(never|always|within_size|advise|deny|force)$`),
-	"mpol":        regexp.MustCompile(`^[a-z]+(:[0-9,-]+)?$`),
-	"hidepid":     regexp.MustCompile(`^([0-2]|off|noaccess|invisible|ptraceable)$`),
-	"subset":      regexp.MustCompile(`^pid$`),
-	"errors":      regexp.MustCompile(`^(continue|remount-ro|panic)$`),
-	"lowerdir":    regexp.MustCompile(`^/[^,]*$`),
-	"upperdir":    regexp.MustCompile(`^/[^,]*$`),
-	"workdir":     regexp.MustCompile(`^/[^,]*$`),
-	"context":     regexp.MustCompile(`^[^,]+$`),
-	"fscontext":   regexp.MustCompile(`^[^,]+$`),
-	"defcontext":  regexp.MustCompile(`^[^,]+$`),
-	"rootcontext": regexp.MustCompile(`^[^,]+$`),
-}
+// dataValues are file-system data options of the form name=value, with
+// the shape of each value. The expressions are compiled on first use, not
+// at package initialisation: confine run on a cached program never
+// evaluates a profile, and every launch would otherwise pay for them.
+var dataValues = sync.OnceValue(func() map[string]*regexp.Regexp {
+	return map[string]*regexp.Regexp{
+		"size":        regexp.MustCompile(`^[0-9]+[kKmMgG%]?$`),
+		"nr_blocks":   regexp.MustCompile(`^[0-9]+[kKmMgG]?$`),
+		"nr_inodes":   regexp.MustCompile(`^[0-9]+[kKmMgG]?$`),
+		"mode":        regexp.MustCompile(`^0?[0-7]{1,4}$`),
+		"ptmxmode":    regexp.MustCompile(`^0?[0-7]{1,4}$`),
+		"uid":         regexp.MustCompile(`^[0-9]+$`),
+		"gid":         regexp.MustCompile(`^[0-9]+$`),
+		"max":         regexp.MustCompile(`^[0-9]+$`),
+		"huge":        regexp.MustCompile(`^(never|always|within_size|advise|deny|force)$`),
+		"mpol":        regexp.MustCompile(`^[a-z]+(:[0-9,-]+)?$`),
+		"hidepid":     regexp.MustCompile(`^([0-2]|off|noaccess|invisible|ptraceable)$`),
+		"subset":      regexp.MustCompile(`^pid$`),
+		"errors":      regexp.MustCompile(`^(continue|remount-ro|panic)$`),
+		"lowerdir":    regexp.MustCompile(`^/[^,]*$`),
+		"upperdir":    regexp.MustCompile(`^/[^,]*$`),
+		"workdir":     regexp.MustCompile(`^/[^,]*$`),
+		"context":     regexp.MustCompile(`^[^,]+$`),
+		"fscontext":   regexp.MustCompile(`^[^,]+$`),
+		"defcontext":  regexp.MustCompile(`^[^,]+$`),
+		"rootcontext": regexp.MustCompile(`^[^,]+$`),
+	}
+})
 
 // checkOptions validates a comma-separated option string. With flagsOnly,
 // only per-mount flags are allowed (remount).
@@ -84,7 +90,7 @@ func checkOptions(param, options string, flagsOnly bool) error {
 			continue
 		}
 		name, value, hasValue := strings.Cut(opt, "=")
-		re, ok := dataValues[name]
+		re, ok := dataValues()[name]
 		if !ok {
 			return fmt.Errorf("for parameter %s: unknown mount option %q", param, opt)
 		}
@@ -96,15 +102,18 @@ func checkOptions(param, options string, flagsOnly bool) error {
 }
 
 // fstypeRE is what a file-system type name looks like in
-// /proc/filesystems, fuse subtypes (fuse.sshfs) included.
-var fstypeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_+-]*(\.[a-z0-9_+-]+)?$`)
+// /proc/filesystems, fuse subtypes (fuse.sshfs) included. Compiled on
+// first use, like dataValues.
+var fstypeRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-z0-9][a-z0-9_+-]*(\.[a-z0-9_+-]+)?$`)
+})
 
 // checkFSType validates a file-system type name.
 func checkFSType(fstype string) error {
 	if fstype == "" {
 		return fmt.Errorf("for parameter fstype: empty file-system type")
 	}
-	if len(fstype) > 64 || !fstypeRE.MatchString(fstype) || fstype == "none" {
+	if len(fstype) > 64 || !fstypeRE().MatchString(fstype) || fstype == "none" {
 		return fmt.Errorf("for parameter fstype: %q does not look like a file-system type", fstype)
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Options says how Normalize makes two tables comparable. The zero value
@@ -44,11 +45,17 @@ type Options struct {
 // Replacement is one literal rewrite for Options.Replace.
 type Replacement struct{ Old, New string }
 
+// The derandomizing expressions are compiled on first use: this package is
+// linked into the launcher, and package initialisation runs on every start.
 var (
-	mkdtempSuffix = regexp.MustCompile(`_[A-Za-z0-9]{6}(/|$)`)
-	snapRevision  = regexp.MustCompile(`(/snap/[^/]+/)([0-9]+)(/|$)`)
-	variableOpt   = regexp.MustCompile(`(^|,)(size|nr_inodes|fd|pipe_ino)=[0-9]+[kKmMgG%]?`)
+	mkdtempSuffix = lazyRegexp(`_[A-Za-z0-9]{6}(/|$)`)
+	snapRevision  = lazyRegexp(`(/snap/[^/]+/)([0-9]+)(/|$)`)
+	variableOpt   = lazyRegexp(`(^|,)(size|nr_inodes|fd|pipe_ino)=[0-9]+[kKmMgG%]?`)
 )
+
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // Normalize returns a copy of entries made comparable with another table
 // normalized the same way: mount ids become 1, 2, … in table order; a parent
@@ -129,13 +136,13 @@ func derandomize(entries []Entry) {
 	revs := map[string]string{}
 	fix := func(s string) string {
 		if strings.Contains(s, "_") {
-			s = mkdtempSuffix.ReplaceAllString(s, "_XXXXXX$1")
+			s = mkdtempSuffix().ReplaceAllString(s, "_XXXXXX$1")
 		}
 		if !strings.Contains(s, "/snap/") {
 			return s
 		}
-		return snapRevision.ReplaceAllStringFunc(s, func(m string) string {
-			sub := snapRevision.FindStringSubmatch(m)
+		return snapRevision().ReplaceAllStringFunc(s, func(m string) string {
+			sub := snapRevision().FindStringSubmatch(m)
 			r, ok := revs[sub[2]]
 			if !ok {
 				r = "R" + strconv.Itoa(len(revs)+1)
@@ -148,10 +155,10 @@ func derandomize(entries []Entry) {
 		e := &entries[i]
 		e.Root, e.Point, e.Source = fix(e.Root), fix(e.Point), fix(e.Source)
 		if strings.Contains(e.Options, "=") {
-			e.Options = variableOpt.ReplaceAllString(e.Options, "${1}${2}=VARIABLE")
+			e.Options = variableOpt().ReplaceAllString(e.Options, "${1}${2}=VARIABLE")
 		}
 		if strings.Contains(e.SuperOptions, "=") {
-			e.SuperOptions = variableOpt.ReplaceAllString(e.SuperOptions, "${1}${2}=VARIABLE")
+			e.SuperOptions = variableOpt().ReplaceAllString(e.SuperOptions, "${1}${2}=VARIABLE")
 		}
 	}
 }
