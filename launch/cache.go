@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 
 	"golang.org/x/sys/unix"
@@ -141,7 +142,47 @@ func StoreProgram(stateDir, key string, prog *plan.Program) error {
 		unix.Unlinkat(dirfd, tmp, 0)
 		return fmt.Errorf("cannot cache program: %w", werr)
 	}
+	pruneCache(dirfd, key, maxCacheEntries)
 	return nil
+}
+
+// maxCacheEntries bounds the cache: every new confine binary, profile edit
+// or fact change (a new driver, a refreshed base) keys a new entry, and a
+// launch stores only on a miss, so old entries would otherwise pile up in
+// /run until the next boot.
+const maxCacheEntries = 64
+
+// pruneCache removes the least recently written entries of the cache
+// directory dirfd beyond max, never keep (the entry just stored). It works
+// on names relative to dirfd and never follows a link. Errors are ignored:
+// pruning is housekeeping, and a launch must not fail for it.
+func pruneCache(dirfd int, keep string, max int) {
+	dup, err := unix.Dup(dirfd)
+	if err != nil {
+		return
+	}
+	d := os.NewFile(uintptr(dup), "cache")
+	names, err := d.Readdirnames(-1)
+	d.Close()
+	if err != nil || len(names) <= max {
+		return
+	}
+	type entry struct {
+		name  string
+		mtime int64
+	}
+	var entries []entry
+	for _, name := range names {
+		var st unix.Stat_t
+		if name == keep || unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
+			continue
+		}
+		entries = append(entries, entry{name, st.Mtim.Nano()})
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].mtime < entries[j].mtime })
+	for i := 0; i < len(entries) && len(names)-i > max; i++ {
+		unix.Unlinkat(dirfd, entries[i].name, 0)
+	}
 }
 
 // openTrustedDir opens dir without following a symlink at its last

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
@@ -220,6 +221,41 @@ func BenchmarkCacheDecode(b *testing.B) {
 	for b.Loop() {
 		if _, err := decodeProgram(data); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestCachePrunesOldest: the cache keeps at most maxCacheEntries entries,
+// dropping the least recently written, and never the one just stored.
+func TestCachePrunesOldest(t *testing.T) {
+	needRoot(t)
+	state := t.TempDir()
+	prog := cacheProgram()
+	var keys []string
+	base := time.Now().Add(-time.Hour)
+	for i := 0; i < maxCacheEntries+5; i++ {
+		key := CacheKey([]byte("entry"), []byte(strconv.Itoa(i)))
+		keys = append(keys, key)
+		if err := StoreProgram(state, key, prog); err != nil {
+			t.Fatal(err)
+		}
+		// Distinct, increasing write times, so "oldest" is well defined.
+		when := base.Add(time.Duration(i) * time.Second)
+		if err := os.Chtimes(filepath.Join(state, "cache", key), when, when); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(state, "cache"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(entries), maxCacheEntries; got != want {
+		t.Errorf("cache entries after %d stores: got %d, want %d", len(keys), got, want)
+	}
+	for i, key := range keys {
+		_, ok := LoadProgram(state, key)
+		if want := i >= len(keys)-maxCacheEntries; ok != want {
+			t.Errorf("entry %d of %d: present = %v, want %v", i, len(keys), ok, want)
 		}
 	}
 }
