@@ -140,18 +140,7 @@ func snapSide(t *testing.T, h *hosts.Host) kernel.Syscalls {
 // Only the cases whose base is the fixture's own and that have no NVIDIA
 // driver run: the fixtures hold neither another base nor a driver.
 func TestAppArmorPolicyCoversSimulatedCalls(t *testing.T) {
-	pol, err := allPlatformsPolicyValue()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := apparmor.NewMatcher(pol.Rules)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases, err := platformCases("hello")
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, cases := allPlatformsMatcher(t)
 	ran := 0
 	for _, c := range cases {
 		if c.layout != "" || (c.facts.Base != "" && c.facts.Base != "core") {

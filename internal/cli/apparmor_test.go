@@ -84,18 +84,7 @@ func TestAppArmorShippedPolicyParses(t *testing.T) {
 // the policy was made with: another snap name, scratch directory, NVIDIA
 // driver version and base snap.
 func TestAppArmorPolicyCoversShippedProfiles(t *testing.T) {
-	pol, err := allPlatformsPolicyValue()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := apparmor.NewMatcher(pol.Rules)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases, err := platformCases("hello")
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, cases := allPlatformsMatcher(t)
 	values := map[string]string{plan.Scratch: "/tmp/snap.rootfs_Q1w2E3"}
 	for _, c := range cases {
 		f := c.facts
@@ -193,4 +182,24 @@ func TestAppArmorUsageErrors(t *testing.T) {
 			t.Errorf("confine %s: stderr = %q, want it to contain %q", strings.Join(test.args, " "), errOut.String(), test.want)
 		}
 	}
+}
+
+// allPlatformsMatcher returns a matcher for the --all-platforms policy and
+// the platform cases evaluated for another snap name ("hello") than the
+// policy was generated with, so that the snap-name globs are exercised.
+func allPlatformsMatcher(t *testing.T) (*apparmor.Matcher, []platformCase) {
+	t.Helper()
+	pol, err := allPlatformsPolicyValue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := apparmor.NewMatcher(pol.Rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := platformCases("hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, cases
 }
