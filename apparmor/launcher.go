@@ -9,7 +9,7 @@ package apparmor
 const StateDir = "/run/confine"
 
 // Attachment is the set of executables the generated profile confines.
-const Attachment = "/usr/{,local/}bin/confine"
+const Attachment = "/usr/{,local/}bin/confine{,-launch}"
 
 // ProfileName is the name of the generated profile.
 const ProfileName = "confine"

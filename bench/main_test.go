@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"confine/internal/cli"
+	_ "confine/internal/cli/inspect" // plan, for BenchmarkLaunch
 )
 
 const (

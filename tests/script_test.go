@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"confine/internal/cli"
+	_ "confine/internal/cli/inspect" // the whole command line, as cmd/confine
 	"confine/internal/golden"
 
 	"github.com/rogpeppe/go-internal/testscript"

@@ -1,6 +1,16 @@
 // Package cli is confine's command line: Main parses the subcommand and
 // hands over to it. It lives outside cmd/confine so that the script tests
 // in tests/ can run it in-process (testscript) and other tools can embed it.
+//
+// This package holds only the launch side (run, discard, version) and what
+// every subcommand shares (flags, profile selection and evaluation, exit
+// statuses). The commands that inspect programs without mounting (plan,
+// check, simulate, test, explain, apparmor) live in cli/inspect and
+// register themselves when it is imported: they link the fake kernel,
+// afero and through it net/http, whose package initialisation and size
+// would cost every app start about a millisecond, and none of which the
+// binary that may run setuid should carry. cmd/confine links both;
+// cmd/confine-launch links this package alone.
 package cli
 
 import (
@@ -11,23 +21,26 @@ import (
 
 // Exit statuses, the contract of every subcommand.
 const (
-	exitOK       = 0 // success
-	exitFindings = 1 // findings, failing tests, or a failed launch
-	exitUsage    = 2 // usage errors and profile errors
+	ExitOK       = 0 // success
+	ExitFindings = 1 // findings, failing tests, or a failed launch
+	ExitUsage    = 2 // usage errors and profile errors
 )
 
-// command is one subcommand. Each lives in its own file and registers
-// itself from init, so that subcommands can be added without touching this
-// file.
-type command struct {
-	name    string
-	summary string
-	run     func(args []string, stdout, stderr io.Writer) int
+// Command is one subcommand. Each lives in its own file and registers
+// itself from init with AddCommand, so that subcommands can be added
+// without touching this file.
+type Command struct {
+	Name    string
+	Summary string
+	// Run runs the subcommand with the arguments after its name and
+	// returns the exit status.
+	Run func(args []string, stdout, stderr io.Writer) int
 }
 
-var commands = map[string]command{}
+var commands = map[string]Command{}
 
-func register(c command) { commands[c.name] = c }
+// AddCommand registers c; a later command of the same name replaces it.
+func AddCommand(c Command) { commands[c.Name] = c }
 
 // Main runs confine with args (without the program name) and returns the
 // exit status. Tests call it directly.
@@ -35,17 +48,17 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
 		if len(args) == 0 {
-			return exitUsage
+			return ExitUsage
 		}
-		return exitOK
+		return ExitOK
 	}
 	c, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "confine: unknown command %q\n", args[0])
 		usage(stderr)
-		return exitUsage
+		return ExitUsage
 	}
-	return c.run(args[1:], stdout, stderr)
+	return c.Run(args[1:], stdout, stderr)
 }
 
 func usage(w io.Writer) {
@@ -57,6 +70,6 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", name, commands[name].summary)
+		fmt.Fprintf(w, "  %-10s %s\n", name, commands[name].Summary)
 	}
 }

@@ -9,6 +9,6 @@ import (
 // what confine evaluates (and, as root, executes) is what was built and
 // reviewed, never a file someone could swap on the disk.
 func init() {
-	shippedProfiles = profiles.FS
-	stdlibFS = stdlib.FS
+	ShippedProfiles = profiles.FS
+	StdlibFS = stdlib.FS
 }

@@ -16,13 +16,13 @@ import (
 	"confine/plan"
 )
 
-// shippedProfiles and stdlibFS are the profiles and the stdlib built into
+// ShippedProfiles and StdlibFS are the profiles and the stdlib built into
 // confine. embedded.go (written with the profiles) assigns them from
 // confine/profiles and confine/stdlib; while they are nil, only
 // --profile PATH works and @stdlib loads fail with a clear error.
 var (
-	shippedProfiles fs.FS
-	stdlibFS        fs.FS
+	ShippedProfiles fs.FS
+	StdlibFS        fs.FS
 )
 
 // printOutput receives what profiles print() (debugging output for
@@ -30,7 +30,7 @@ var (
 // holds the program.
 var printOutput io.Writer = os.Stderr
 
-// profileFlags are the flags shared by every subcommand that evaluates a
+// ProfileFlags are the flags shared by every subcommand that evaluates a
 // profile (plan, check, simulate, explain, run, apparmor):
 //
 //	--profile NAME|PATH   a shipped profile's name, or a path to a .star file
@@ -40,16 +40,16 @@ var printOutput io.Writer = os.Stderr
 //
 // Use it as:
 //
-//	var pf profileFlags
-//	fs := newFlags("plan", "usage: confine plan ...", stderr)
+//	var pf ProfileFlags
+//	fs := NewFlags("plan", "usage: confine plan ...", stderr)
 //	pf.Register(fs, "demo")
-//	if status, ok := parseNoArgs(fs, args); !ok { return status }
+//	if status, ok := ParseNoArgs(fs, args); !ok { return status }
 //	prog, err := pf.Program()
-//	if err != nil { return reportError(stderr, err) }
+//	if err != nil { return ReportError(stderr, err) }
 //
 // Program gathers the facts once, applies the --fact overrides, picks the
 // profile (selectProfile when --profile is absent) and evaluates it.
-type profileFlags struct {
+type ProfileFlags struct {
 	Profile   string
 	FactPairs []string
 	FactsRoot string
@@ -58,16 +58,16 @@ type profileFlags struct {
 
 // Register adds the flags to fs; defaultSnap is --snap's default ("" to
 // leave facts.snap_name empty unless given; run sets it from its argument).
-func (p *profileFlags) Register(fs *flag.FlagSet, defaultSnap string) {
+func (p *ProfileFlags) Register(fs *flag.FlagSet, defaultSnap string) {
 	fs.StringVar(&p.Profile, "profile", "", "shipped profile `NAME` or PATH to a .star file (default: chosen from the host's facts)")
-	p.registerFacts(fs, defaultSnap, "snap `NAME` (facts.snap_name)")
+	p.RegisterFacts(fs, defaultSnap, "snap `NAME` (facts.snap_name)")
 }
 
 // registerFacts adds the shared flags but --profile (--fact, --facts-root
 // and --snap, whose help is snapUsage), for the subcommands where
 // --profile may be repeated (check, apparmor) and which define it
 // themselves.
-func (p *profileFlags) registerFacts(fs *flag.FlagSet, defaultSnap, snapUsage string) {
+func (p *ProfileFlags) RegisterFacts(fs *flag.FlagSet, defaultSnap, snapUsage string) {
 	fs.Func("fact", "override a fact as `KEY=VALUE` (repeatable)", func(s string) error {
 		p.FactPairs = append(p.FactPairs, s)
 		return nil
@@ -78,7 +78,7 @@ func (p *profileFlags) registerFacts(fs *flag.FlagSet, defaultSnap, snapUsage st
 
 // Facts gathers the host facts under --facts-root, then applies --snap and
 // the --fact overrides in order.
-func (p *profileFlags) Facts() (facts.Facts, error) {
+func (p *ProfileFlags) Facts() (facts.Facts, error) {
 	root := p.FactsRoot
 	if root == "" {
 		root = "/"
@@ -87,12 +87,12 @@ func (p *profileFlags) Facts() (facts.Facts, error) {
 	if err != nil {
 		return f, err
 	}
-	return p.override(f)
+	return p.Override(f)
 }
 
 // override applies --snap and the --fact overrides, in order, to facts
 // gathered elsewhere (this host, --facts-root, or a host fixture).
-func (p *profileFlags) override(f facts.Facts) (facts.Facts, error) {
+func (p *ProfileFlags) Override(f facts.Facts) (facts.Facts, error) {
 	if p.Snap != "" {
 		f.SnapName = p.Snap
 	}
@@ -105,7 +105,7 @@ func (p *profileFlags) override(f facts.Facts) (facts.Facts, error) {
 }
 
 // Program gathers the facts and evaluates the chosen profile with them.
-func (p *profileFlags) Program() (*plan.Program, error) {
+func (p *ProfileFlags) Program() (*plan.Program, error) {
 	f, err := p.Facts()
 	if err != nil {
 		return nil, err
@@ -115,12 +115,12 @@ func (p *profileFlags) Program() (*plan.Program, error) {
 
 // ProgramWith evaluates the chosen profile with facts f (for callers that
 // need the facts themselves too).
-func (p *profileFlags) ProgramWith(f facts.Facts) (*plan.Program, error) {
+func (p *ProfileFlags) ProgramWith(f facts.Facts) (*plan.Program, error) {
 	spec := p.Profile
 	if spec == "" {
-		spec = selectProfile(f)
+		spec = SelectProfile(f)
 	}
-	return evalProfile(spec, f)
+	return EvalProfile(spec, f)
 }
 
 // selectProfile picks the shipped profile for a host, the rule both plan
@@ -130,7 +130,7 @@ func (p *profileFlags) ProgramWith(f facts.Facts) (*plan.Program, error) {
 //   - snaps under /var/lib/snapd/snap, or a merged /usr → "merged-usr";
 //   - classic with a base snap → "classic";
 //   - no snapd or base at all → "default" (the host's root as the base).
-func selectProfile(f facts.Facts) string {
+func SelectProfile(f facts.Facts) string {
 	switch {
 	case !f.Classic:
 		return "core"
@@ -144,23 +144,23 @@ func selectProfile(f facts.Facts) string {
 
 // isProfilePath reports whether --profile names a file rather than a
 // shipped profile.
-func isProfilePath(spec string) bool {
+func IsProfilePath(spec string) bool {
 	return strings.ContainsRune(spec, os.PathSeparator) || strings.Contains(spec, "/") || strings.HasSuffix(spec, ".star")
 }
 
 // evalProfile evaluates a profile named by spec (a shipped name or a
 // path) with facts f. A path's siblings are loadable; nothing else of its
 // directory is read.
-func evalProfile(spec string, f facts.Facts) (*plan.Program, error) {
-	cfg := interp.Config{Stdlib: stdlibFS, Facts: f, Name: spec, Print: func(msg string) { fmt.Fprintln(printOutput, msg) }}
-	if isProfilePath(spec) {
+func EvalProfile(spec string, f facts.Facts) (*plan.Program, error) {
+	cfg := interp.Config{Stdlib: StdlibFS, Facts: f, Name: spec, Print: func(msg string) { fmt.Fprintln(printOutput, msg) }}
+	if IsProfilePath(spec) {
 		abs, err := filepath.Abs(spec)
 		if err != nil {
 			return nil, fmt.Errorf("profile %s: %w", spec, err)
 		}
 		fi, err := os.Stat(abs)
 		if err != nil {
-			if name := strings.TrimSuffix(spec, ".star"); !strings.Contains(spec, "/") && contains(shippedNames(), name) {
+			if name := strings.TrimSuffix(spec, ".star"); !strings.Contains(spec, "/") && contains(ShippedNames(), name) {
 				return nil, fmt.Errorf("profile %s: %w (the shipped profile is --profile %s)", spec, errors.Unwrap(err), name)
 			}
 			return nil, fmt.Errorf("profile %s: %w", spec, errors.Unwrap(err))
@@ -171,25 +171,25 @@ func evalProfile(spec string, f facts.Facts) (*plan.Program, error) {
 		cfg.Profile = os.DirFS(filepath.Dir(abs))
 		cfg.File = filepath.Base(abs)
 	} else {
-		names := shippedNames()
+		names := ShippedNames()
 		if !contains(names, spec) {
 			if len(names) == 0 {
 				return nil, fmt.Errorf("profile %s: no profiles are built into this confine; use --profile PATH", spec)
 			}
 			return nil, fmt.Errorf("profile %s: no such shipped profile (have %s; or give a PATH to a .star file)", spec, strings.Join(names, ", "))
 		}
-		cfg.Profile = shippedProfiles
+		cfg.Profile = ShippedProfiles
 		cfg.File = spec + ".star"
 	}
 	return interp.Eval(cfg)
 }
 
 // shippedNames lists the shipped profiles, *_test.star files left out.
-func shippedNames() []string {
-	if shippedProfiles == nil {
+func ShippedNames() []string {
+	if ShippedProfiles == nil {
 		return nil
 	}
-	files, _ := fs.Glob(shippedProfiles, "*.star")
+	files, _ := fs.Glob(ShippedProfiles, "*.star")
 	var names []string
 	for _, file := range files {
 		if !strings.HasSuffix(file, "_test.star") {
@@ -210,13 +210,13 @@ func contains(list []string, s string) bool {
 }
 
 // reportError prints err for the user, prefixed "confine: ", with the
-// Starlark backtrace of a profile error, and returns exitUsage: profile
+// Starlark backtrace of a profile error, and returns ExitUsage: profile
 // and fact errors are usage errors (exit status 2).
-func reportError(stderr io.Writer, err error) int {
+func ReportError(stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "confine: %v\n", err)
 	var ie *interp.Error
 	if errors.As(err, &ie) && ie.Backtrace != "" {
 		fmt.Fprintln(stderr, ie.Backtrace)
 	}
-	return exitUsage
+	return ExitUsage
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,8 +23,8 @@ func TestSelectProfile(t *testing.T) {
 		{facts.Facts{Classic: true, SnapMountDir: "/snap"}, "default"},
 		{facts.Facts{Classic: true, SnapMountDir: "/var/lib/snapd/snap", MergedUsr: true}, "default"},
 	} {
-		if got := selectProfile(test.f); got != test.want {
-			t.Errorf("selectProfile(classic=%v smd=%q merged=%v base=%q) = %q, want %q",
+		if got := SelectProfile(test.f); got != test.want {
+			t.Errorf("SelectProfile(classic=%v smd=%q merged=%v base=%q) = %q, want %q",
 				test.f.Classic, test.f.SnapMountDir, test.f.MergedUsr, test.f.BaseDir, got, test.want)
 		}
 	}
@@ -38,8 +37,8 @@ func TestIsProfilePath(t *testing.T) {
 	}{
 		{"classic", false}, {"merged-usr", false}, {"classic.star", true}, {"./x", true}, {"/etc/p", true},
 	} {
-		if got := isProfilePath(test.spec); got != test.want {
-			t.Errorf("isProfilePath(%q) = %v, want %v", test.spec, got, test.want)
+		if got := IsProfilePath(test.spec); got != test.want {
+			t.Errorf("IsProfilePath(%q) = %v, want %v", test.spec, got, test.want)
 		}
 	}
 }
@@ -47,41 +46,40 @@ func TestIsProfilePath(t *testing.T) {
 // TestShippedProfile evaluates a shipped profile by name, and picks one
 // from the facts when --profile is absent.
 func TestShippedProfile(t *testing.T) {
-	saved, savedStd := shippedProfiles, stdlibFS
-	defer func() { shippedProfiles, stdlibFS = saved, savedStd }()
-	shippedProfiles = fstest.MapFS{
+	saved, savedStd := ShippedProfiles, StdlibFS
+	defer func() { ShippedProfiles, StdlibFS = saved, savedStd }()
+	ShippedProfiles = fstest.MapFS{
 		"classic.star":      {Data: []byte("load(\"@stdlib//lib.star\", \"go\")\ngo(facts.base_dir)\n")},
 		"default.star":      {Data: []byte("rbind(\"/\", \"$SCRATCH\")\n")},
 		"classic_test.star": {Data: []byte("x = 1\n")},
 	}
-	stdlibFS = fstest.MapFS{"lib.star": {Data: []byte("def go(root):\n    rbind(root, \"$SCRATCH\")\n")}}
+	StdlibFS = fstest.MapFS{"lib.star": {Data: []byte("def go(root):\n    rbind(root, \"$SCRATCH\")\n")}}
 
 	root := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(root, "snap/core/current"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	for _, test := range []struct {
-		args []string
-		want string
+		profile string
+		want    string
 	}{
-		{[]string{"--facts-root", root}, "# profile: classic\n"},
-		{[]string{"--facts-root", root, "--profile", "default"}, "mount --rbind / $SCRATCH  # default.star:1\n"},
-		{[]string{"--facts-root", root}, "mount --rbind /snap/core/current $SCRATCH  # classic.star:2 > @stdlib//lib.star:2\n"},
+		{"", "# profile: classic\n"},
+		{"default", "mount --rbind / $SCRATCH  # default.star:1\n"},
+		{"", "mount --rbind /snap/core/current $SCRATCH  # classic.star:2 > @stdlib//lib.star:2\n"},
 	} {
-		var stdout, stderr bytes.Buffer
-		if code := Main(append([]string{"plan"}, test.args...), &stdout, &stderr); code != exitOK {
-			t.Fatalf("plan %q: exit %d, stderr %s", test.args, code, stderr.String())
+		pf := ProfileFlags{Profile: test.profile, FactsRoot: root}
+		prog, err := pf.Program()
+		if err != nil {
+			t.Fatalf("--profile %q: %v", test.profile, err)
 		}
-		if !strings.Contains(stdout.String(), test.want) {
-			t.Errorf("plan %q: got\n%s\nwant a line %q", test.args, stdout.String(), test.want)
+		if got := prog.Text(); !strings.Contains(got, test.want) {
+			t.Errorf("--profile %q: got\n%s\nwant a line %q", test.profile, got, test.want)
 		}
 	}
 
-	var stdout, stderr bytes.Buffer
-	if code := Main([]string{"plan", "--facts-root", root, "--profile", "classic_test"}, &stdout, &stderr); code != exitUsage {
-		t.Errorf("plan --profile classic_test: exit %d, want %d", code, exitUsage)
-	}
-	if want := "confine: profile classic_test: no such shipped profile (have classic, default; or give a PATH to a .star file)\n"; stderr.String() != want {
-		t.Errorf("got stderr %q, want %q", stderr.String(), want)
+	pf := ProfileFlags{Profile: "classic_test", FactsRoot: root}
+	_, err := pf.Program()
+	if want := "profile classic_test: no such shipped profile (have classic, default; or give a PATH to a .star file)"; err == nil || err.Error() != want {
+		t.Errorf("--profile classic_test: got error %v, want %q", err, want)
 	}
 }

@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register(command{name: "run", summary: "launch a command in a snap's mount namespace (root)", run: runRun})
+	AddCommand(Command{Name: "run", Summary: "launch a command in a snap's mount namespace (root)", Run: runRun})
 }
 
 // runRun is confine run [--profile NAME|PATH] [--fact KEY=VALUE]...
@@ -32,7 +32,7 @@ func init() {
 // only use shipped profiles with the host's own facts: --profile PATH,
 // --fact and --facts-root would let them choose what root mounts.
 func runRun(args []string, stdout, stderr io.Writer) int {
-	var pf profileFlags
+	var pf ProfileFlags
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	pf.Register(fs, "")
@@ -43,15 +43,15 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
-			return exitOK
+			return ExitOK
 		}
-		return exitUsage
+		return ExitUsage
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
 		fmt.Fprintln(stderr, "confine: run: missing SNAP")
 		fs.Usage()
-		return exitUsage
+		return ExitUsage
 	}
 	snap, cmd := rest[0], rest[1:]
 	if len(cmd) > 0 && cmd[0] == "--" {
@@ -60,16 +60,16 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if len(cmd) == 0 {
 		fmt.Fprintln(stderr, "confine: run: missing CMD after SNAP --")
 		fs.Usage()
-		return exitUsage
+		return ExitUsage
 	}
-	if os.Getuid() != 0 && (isProfilePath(pf.Profile) || len(pf.FactPairs) > 0 || pf.FactsRoot != "/") {
+	if os.Getuid() != 0 && (IsProfilePath(pf.Profile) || len(pf.FactPairs) > 0 || pf.FactsRoot != "/") {
 		fmt.Fprintln(stderr, "confine: run: --profile PATH, --fact and --facts-root are for root only")
-		return exitUsage
+		return ExitUsage
 	}
 	pf.Snap = snap
 	prog, err := runProgram(&pf)
 	if err != nil {
-		return reportError(stderr, err)
+		return ReportError(stderr, err)
 	}
 	cfg := launch.Config{Snap: snap, Program: prog, Command: cmd, User: *user}
 	if os.Getenv("CONFINE_DEBUG") == "1" {
@@ -78,9 +78,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	err = launch.Run(cfg)
 	fmt.Fprintf(stderr, "confine: %v\n", err)
 	if launch.IsUsage(err) {
-		return exitUsage
+		return ExitUsage
 	}
-	return exitFindings
+	return ExitFindings
 }
 
 // runProgram is the program of a launch: from the program cache (see
@@ -89,14 +89,14 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 // A --profile PATH (root only) is keyed by every .star file beside it,
 // the only files it can load, and is stored only when they did not change
 // while it was evaluated.
-func runProgram(pf *profileFlags) (*plan.Program, error) {
+func runProgram(pf *ProfileFlags) (*plan.Program, error) {
 	f, err := pf.Facts()
 	if err != nil {
 		return nil, err
 	}
 	spec := pf.Profile
 	if spec == "" {
-		spec = selectProfile(f)
+		spec = SelectProfile(f)
 	}
 	if os.Geteuid() != 0 {
 		return pf.ProgramWith(f)
@@ -140,7 +140,7 @@ func programKey(spec string, f any) (string, bool) {
 	}
 	parts := [][]byte{[]byte("confine program cache 1"), []byte(version), []byte(exe), []byte(spec), facts}
 	var err2 error
-	if isProfilePath(spec) {
+	if IsProfilePath(spec) {
 		abs, err := filepath.Abs(spec)
 		if err != nil {
 			return "", false
@@ -148,10 +148,10 @@ func programKey(spec string, f any) (string, bool) {
 		parts = append(parts, []byte(abs))
 		parts, err2 = appendSources(parts, os.DirFS(filepath.Dir(abs)), true)
 	} else {
-		parts, err2 = appendSources(parts, shippedProfiles, false)
+		parts, err2 = appendSources(parts, ShippedProfiles, false)
 	}
 	if err2 == nil {
-		parts, err2 = appendSources(parts, stdlibFS, false)
+		parts, err2 = appendSources(parts, StdlibFS, false)
 	}
 	if err2 != nil {
 		return "", false

@@ -6,12 +6,12 @@ import "testing"
 // may skip evaluation: stat of the binary, the facts as JSON and a hash
 // of the shipped profiles and stdlib.
 func BenchmarkRunProgramKey(b *testing.B) {
-	pf := profileFlags{FactsRoot: "/", Snap: "bench"}
+	pf := ProfileFlags{FactsRoot: "/", Snap: "bench"}
 	f, err := pf.Facts()
 	if err != nil {
 		b.Fatal(err)
 	}
-	spec := selectProfile(f)
+	spec := SelectProfile(f)
 	for b.Loop() {
 		if _, ok := programKey(spec, f); !ok {
 			b.Fatal("no key")
@@ -22,7 +22,7 @@ func BenchmarkRunProgramKey(b *testing.B) {
 // BenchmarkRunFacts times gathering this machine's facts, which every
 // launch does (they are part of the key).
 func BenchmarkRunFacts(b *testing.B) {
-	pf := profileFlags{FactsRoot: "/", Snap: "bench"}
+	pf := ProfileFlags{FactsRoot: "/", Snap: "bench"}
 	for b.Loop() {
 		if _, err := pf.Facts(); err != nil {
 			b.Fatal(err)

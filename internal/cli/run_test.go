@@ -92,8 +92,8 @@ func TestRunUsage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var stdout, stderr strings.Builder
-		if got := Main(tt.args, &stdout, &stderr); got != exitUsage {
-			t.Errorf("confine %s: got exit status %d, want %d", strings.Join(tt.args, " "), got, exitUsage)
+		if got := Main(tt.args, &stdout, &stderr); got != ExitUsage {
+			t.Errorf("confine %s: got exit status %d, want %d", strings.Join(tt.args, " "), got, ExitUsage)
 		}
 		if !strings.Contains(stderr.String(), tt.want) {
 			t.Errorf("confine %s: got %q, want it to say %q", strings.Join(tt.args, " "), stderr.String(), tt.want)
@@ -117,12 +117,12 @@ func TestRunUsesProgramCache(t *testing.T) {
 	if out, code := confine(t, "run", "warm", "--", "true"); code != 0 {
 		t.Fatalf("confine run warm -- true: exit status %d:\n%s", code, out)
 	}
-	pf := profileFlags{FactsRoot: "/", Snap: "warm"}
+	pf := ProfileFlags{FactsRoot: "/", Snap: "warm"}
 	f, err := pf.Facts()
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, ok := programKey(selectProfile(f), f)
+	key, ok := programKey(SelectProfile(f), f)
 	if !ok {
 		t.Fatal("programKey: cannot identify the binary")
 	}
@@ -138,13 +138,13 @@ func TestRunUsesProgramCache(t *testing.T) {
 		t.Errorf("cached program:\n%s\nwant the evaluated one:\n%s", got, want)
 	}
 	f.SnapName = "other"
-	if otherKey, _ := programKey(selectProfile(f), f); otherKey == key {
+	if otherKey, _ := programKey(SelectProfile(f), f); otherKey == key {
 		t.Errorf("another snap's facts give the same key %s", key)
 	}
 
 	pf.Snap = "planted"
 	f, _ = pf.Facts()
-	key, _ = programKey(selectProfile(f), f)
+	key, _ = programKey(SelectProfile(f), f)
 	planted := &plan.Program{Profile: "planted", Ops: []plan.Op{{Kind: plan.Mkdir, Target: "/run/planted-op-ran", Mode: 0o755}}}
 	if err := launch.StoreProgram("", key, planted); err != nil {
 		t.Fatal(err)

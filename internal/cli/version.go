@@ -11,7 +11,7 @@ import (
 var version = ""
 
 func init() {
-	register(command{name: "version", summary: "print the version", run: runVersion})
+	AddCommand(Command{Name: "version", Summary: "print the version", Run: runVersion})
 }
 
 func runVersion(args []string, stdout, stderr io.Writer) int {
@@ -23,5 +23,5 @@ func runVersion(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintf(stdout, "confine %s\n", v)
-	return exitOK
+	return ExitOK
 }

@@ -1,4 +1,4 @@
-package cli
+package inspect
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 
 	"confine/facts"
 	"confine/hosts"
+	"confine/internal/cli"
 	"confine/nvidia"
 	"confine/plan"
 )
@@ -128,7 +129,7 @@ func allPlatforms(snap string) ([]*plan.Program, []string, error) {
 	var progs []*plan.Program
 	var baseDirs []string
 	for _, c := range cases {
-		prog, err := evalProfile(c.profile, c.facts)
+		prog, err := cli.EvalProfile(c.profile, c.facts)
 		if err != nil {
 			return nil, nil, fmt.Errorf("profile %s (%s): %w", c.profile, c.host, err)
 		}

@@ -1,4 +1,4 @@
-package cli
+package inspect
 
 import (
 	"fmt"
@@ -7,10 +7,11 @@ import (
 	"confine/check"
 	"confine/facts"
 	"confine/hosts"
+	"confine/internal/cli"
 )
 
 func init() {
-	register(command{name: "check", summary: "find ordering hazards in profiles' mount programs", run: runCheck})
+	cli.AddCommand(cli.Command{Name: "check", Summary: "find ordering hazards in profiles' mount programs", Run: runCheck})
 }
 
 // platformHosts says which shipped host fixtures each shipped profile is
@@ -35,27 +36,27 @@ var platformHosts = map[string][]string{
 // shipped profile is checked on its platform's fixtures (platformHosts).
 // --fact overrides apply in both cases.
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	var pf profileFlags
+	var pf cli.ProfileFlags
 	var specs []string
-	fs := newFlags("check", "usage: confine check [--profile NAME|PATH]... [--fact KEY=VALUE]... [--facts-root DIR] [--host NAME] [--snap NAME]", stderr)
+	fs := cli.NewFlags("check", "usage: confine check [--profile NAME|PATH]... [--fact KEY=VALUE]... [--facts-root DIR] [--host NAME] [--snap NAME]", stderr)
 	// The shared flags, except that --profile may be repeated here.
-	pf.registerFacts(fs, "demo", "snap `NAME` (facts.snap_name)")
+	pf.RegisterFacts(fs, "demo", "snap `NAME` (facts.snap_name)")
 	fs.Func("profile", "shipped profile `NAME` or PATH to a .star file (repeatable; default: every shipped profile on its platform)", func(s string) error {
 		specs = append(specs, s)
 		return nil
 	})
 	host := fs.String("host", "", "take the facts from host `NAME` (a fixture, live, or a mountinfo file)")
-	if status, ok := parseNoArgs(fs, args); !ok {
+	if status, ok := cli.ParseNoArgs(fs, args); !ok {
 		return status
 	}
 
 	type job struct{ spec, host string }
 	var jobs []job
 	if len(specs) == 0 {
-		names := shippedNames()
+		names := cli.ShippedNames()
 		if len(names) == 0 {
 			fmt.Fprintln(stderr, "confine: check: no profiles are built into this confine; use --profile PATH")
-			return exitUsage
+			return cli.ExitUsage
 		}
 		for _, name := range names {
 			on := platformHosts[name]
@@ -72,22 +73,22 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	status := exitOK
+	status := cli.ExitOK
 	cache := map[string]facts.Facts{}
 	for _, j := range jobs {
 		f, ok := cache[j.host]
 		if !ok {
 			var err error
 			if f, err = checkFacts(&pf, j.host); err != nil {
-				reportError(stderr, err)
-				return exitUsage
+				cli.ReportError(stderr, err)
+				return cli.ExitUsage
 			}
 			cache[j.host] = f
 		}
-		prog, err := evalProfile(j.spec, f)
+		prog, err := cli.EvalProfile(j.spec, f)
 		if err != nil {
-			reportError(stderr, err)
-			status = exitUsage
+			cli.ReportError(stderr, err)
+			status = cli.ExitUsage
 			continue
 		}
 		findings := check.Check(prog)
@@ -101,8 +102,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		switch {
 		case len(findings) > 0:
 			fmt.Fprintf(stderr, "confine: check: %s%s: %s\n", j.spec, where, plural(len(findings), "finding"))
-			if status == exitOK {
-				status = exitFindings
+			if status == cli.ExitOK {
+				status = cli.ExitFindings
 			}
 		default:
 			fmt.Fprintf(stdout, "%s%s: no findings\n", j.spec, where)
@@ -114,7 +115,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 // checkFacts gathers the facts for one check: from host when named (a
 // fixture poses as its distribution), else from --facts-root; then --snap
 // and the --fact overrides.
-func checkFacts(pf *profileFlags, host string) (facts.Facts, error) {
+func checkFacts(pf *cli.ProfileFlags, host string) (facts.Facts, error) {
 	if host == "" {
 		return pf.Facts()
 	}
@@ -126,7 +127,7 @@ func checkFacts(pf *profileFlags, host string) (facts.Facts, error) {
 	if err != nil {
 		return facts.Facts{}, err
 	}
-	return pf.override(f)
+	return pf.Override(f)
 }
 
 func plural(n int, word string) string {

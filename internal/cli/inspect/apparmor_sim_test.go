@@ -1,4 +1,4 @@
-package cli
+package inspect
 
 import (
 	"strings"
@@ -10,6 +10,7 @@ import (
 	"confine/apparmor"
 	"confine/executor"
 	"confine/hosts"
+	"confine/internal/cli"
 	"confine/kernel"
 	"confine/kernel/fake"
 	"confine/mountinfo"
@@ -151,7 +152,7 @@ func TestAppArmorPolicyCoversSimulatedCalls(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		prog, err := evalProfile(c.profile, c.facts)
+		prog, err := cli.EvalProfile(c.profile, c.facts)
 		if err != nil {
 			t.Fatalf("profile %s (%s): %v", c.profile, c.host, err)
 		}

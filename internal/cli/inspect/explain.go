@@ -1,14 +1,15 @@
-package cli
+package inspect
 
 import (
 	"fmt"
 	"io"
 
+	"confine/internal/cli"
 	"confine/sim"
 )
 
 func init() {
-	register(command{name: "explain", summary: "say why a path of the snap's namespace is (or is not) what it is", run: runExplain})
+	cli.AddCommand(cli.Command{Name: "explain", Summary: "say why a path of the snap's namespace is (or is not) what it is", Run: runExplain})
 }
 
 // runExplain is confine explain [--profile …] [--fact …] [--host …] PATH:
@@ -19,28 +20,28 @@ func init() {
 // itself fails (the explanation still covers the ops that ran).
 func runExplain(args []string, stdout, stderr io.Writer) int {
 	var sf simFlags
-	fs := newFlags("explain", "usage: confine explain [--profile NAME|PATH] [--fact KEY=VALUE]... [--host NAME|live|FILE] PATH", stderr)
-	sf.register(fs)
-	rest, status, ok := parse(fs, args)
+	fs := cli.NewFlags("explain", "usage: confine explain [--profile NAME|PATH] [--fact KEY=VALUE]... [--host NAME|live|FILE] PATH", stderr)
+	sf.addFlags(fs)
+	rest, status, ok := cli.ParseFlags(fs, args)
 	if !ok {
 		return status
 	}
 	if len(rest) != 1 {
 		fs.Usage()
-		return exitUsage
+		return cli.ExitUsage
 	}
 	h, prog, err := sf.load()
 	if err != nil {
-		return reportError(stderr, err)
+		return cli.ReportError(stderr, err)
 	}
 	x, s, err := sim.Explain(prog, h, rest[0])
 	if err != nil {
-		return reportError(stderr, fmt.Errorf("explain: %w", err))
+		return cli.ReportError(stderr, fmt.Errorf("explain: %w", err))
 	}
 	fmt.Fprint(stdout, x.Text())
 	if s.Err != nil {
 		fmt.Fprintf(stderr, "confine: explain: the program failed on %s: %v\n", h.Name, s.Err)
-		return exitFindings
+		return cli.ExitFindings
 	}
-	return exitOK
+	return cli.ExitOK
 }

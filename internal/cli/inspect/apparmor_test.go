@@ -1,20 +1,22 @@
-package cli
+package inspect
 
 import (
 	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"confine/apparmor"
 	"confine/hosts"
+	"confine/internal/cli"
 	"confine/plan"
 )
 
 // shippedPolicy is the policy committed at the root of the repository.
-var shippedPolicy = filepath.Join("..", "..", "confine.apparmor")
+var shippedPolicy = filepath.Join("..", "..", "..", "confine.apparmor")
 
 // allPlatformsPolicy runs confine apparmor --all-platforms in-process.
 // The policy itself is built once (allPlatformsPolicyValue caches it)
@@ -23,7 +25,7 @@ var shippedPolicy = filepath.Join("..", "..", "confine.apparmor")
 func allPlatformsPolicy(t *testing.T) string {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	if code := Main([]string{"apparmor", "--all-platforms"}, &out, &errOut); code != exitOK {
+	if code := cli.Main([]string{"apparmor", "--all-platforms"}, &out, &errOut); code != cli.ExitOK {
 		t.Fatalf("confine apparmor --all-platforms: exit %d, want 0\n%s", code, errOut.String())
 	}
 	return out.String()
@@ -92,7 +94,7 @@ func TestAppArmorPolicyCoversShippedProfiles(t *testing.T) {
 		if f.Base == "core22" {
 			f.Base, f.BaseDir = "core24", strings.Replace(f.BaseDir, "core22", "core24", 1)
 		}
-		prog, err := evalProfile(c.profile, f)
+		prog, err := cli.EvalProfile(c.profile, f)
 		if err != nil {
 			t.Errorf("profile %s (%s): %v", c.profile, c.host, err)
 			continue
@@ -120,7 +122,7 @@ func TestAppArmorMatrixCoversEverything(t *testing.T) {
 	for _, p := range platforms {
 		rows[p.profile] = p
 	}
-	for _, name := range shippedNames() {
+	for _, name := range cli.ShippedNames() {
 		if _, ok := rows[name]; !ok {
 			t.Errorf("shipped profile %s has no row in the apparmor platforms matrix", name)
 		}
@@ -134,8 +136,8 @@ func TestAppArmorMatrixCoversEverything(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := selectProfile(f)
-		if !contains(rows[want].hosts, name) {
+		want := cli.SelectProfile(f)
+		if !slices.Contains(rows[want].hosts, name) {
 			t.Errorf("host fixture %s (profile %s) is not in the apparmor platforms matrix", name, want)
 		}
 	}
@@ -147,7 +149,7 @@ func TestAppArmorNamedProfile(t *testing.T) {
 	var out, errOut bytes.Buffer
 	args := []string{"apparmor", "--profile", "default", "--profile", "classic",
 		"--fact", "base=core", "--fact", "base_dir=/snap/core/current", "--snap", "hello"}
-	if code := Main(args, &out, &errOut); code != exitOK {
+	if code := cli.Main(args, &out, &errOut); code != cli.ExitOK {
 		t.Fatalf("confine %s: exit %d, want 0\n%s", strings.Join(args, " "), code, errOut.String())
 	}
 	for _, want := range []string{
@@ -175,8 +177,8 @@ func TestAppArmorUsageErrors(t *testing.T) {
 		{[]string{"apparmor", "--fact", "nosuch=1"}, "--fact"},
 	} {
 		var out, errOut bytes.Buffer
-		if code := Main(test.args, &out, &errOut); code != exitUsage {
-			t.Errorf("confine %s: exit %d, want %d", strings.Join(test.args, " "), code, exitUsage)
+		if code := cli.Main(test.args, &out, &errOut); code != cli.ExitUsage {
+			t.Errorf("confine %s: exit %d, want %d", strings.Join(test.args, " "), code, cli.ExitUsage)
 		}
 		if !strings.Contains(errOut.String(), test.want) {
 			t.Errorf("confine %s: stderr = %q, want it to contain %q", strings.Join(test.args, " "), errOut.String(), test.want)

@@ -1,15 +1,16 @@
-package cli
+package inspect
 
 import (
 	"fmt"
 	"io"
 	"regexp"
 
+	"confine/internal/cli"
 	"confine/startest"
 )
 
 func init() {
-	register(command{name: "test", summary: "run Starlark tests of profiles (*_test.star)", run: runTest})
+	cli.AddCommand(cli.Command{Name: "test", Summary: "run Starlark tests of profiles (*_test.star)", Run: runTest})
 }
 
 // runTest is confine test [--run REGEXP] [PATH…]: it runs the test_*
@@ -18,35 +19,35 @@ func init() {
 // given. One line per test; exit 1 when a test fails, 2 when one cannot
 // run (syntax errors, unknown facts, relative paths, profile errors).
 func runTest(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("test", "usage: confine test [--run REGEXP] [PATH...]", stderr)
+	fs := cli.NewFlags("test", "usage: confine test [--run REGEXP] [PATH...]", stderr)
 	run := fs.String("run", "", "run only the tests whose name matches `REGEXP`")
-	paths, status, ok := parse(fs, args)
+	paths, status, ok := cli.ParseFlags(fs, args)
 	if !ok {
 		return status
 	}
-	cfg := startest.Config{Profiles: shippedProfiles, Stdlib: stdlibFS, Out: stdout}
+	cfg := startest.Config{Profiles: cli.ShippedProfiles, Stdlib: cli.StdlibFS, Out: stdout}
 	if *run != "" {
 		re, err := regexp.Compile(*run)
 		if err != nil {
-			return reportError(stderr, fmt.Errorf("--run: %w", err))
+			return cli.ReportError(stderr, fmt.Errorf("--run: %w", err))
 		}
 		cfg.Run = re
 	}
 	var files []startest.File
 	var err error
 	if len(paths) == 0 {
-		if shippedProfiles == nil {
-			return reportError(stderr, fmt.Errorf("test: no shipped profiles in this build; name the test files"))
+		if cli.ShippedProfiles == nil {
+			return cli.ReportError(stderr, fmt.Errorf("test: no shipped profiles in this build; name the test files"))
 		}
-		files, err = startest.Embedded(shippedProfiles)
+		files, err = startest.Embedded(cli.ShippedProfiles)
 	} else {
 		files, err = startest.Discover(paths)
 	}
 	if err != nil {
-		return reportError(stderr, err)
+		return cli.ReportError(stderr, err)
 	}
 	if len(files) == 0 {
-		return reportError(stderr, fmt.Errorf("test: no *_test.star files"))
+		return cli.ReportError(stderr, fmt.Errorf("test: no *_test.star files"))
 	}
 	return startest.Run(cfg, files).ExitStatus()
 }

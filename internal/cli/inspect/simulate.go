@@ -1,4 +1,4 @@
-package cli
+package inspect
 
 import (
 	"flag"
@@ -7,22 +7,23 @@ import (
 
 	"confine/facts"
 	"confine/hosts"
+	"confine/internal/cli"
 	"confine/plan"
 	"confine/sim"
 )
 
 func init() {
-	register(command{name: "simulate", summary: "run a profile's program on the fake kernel and print the namespace", run: runSimulate})
+	cli.AddCommand(cli.Command{Name: "simulate", Summary: "run a profile's program on the fake kernel and print the namespace", Run: runSimulate})
 }
 
 // simFlags are the flags simulate and explain share: the profile flags
 // and the host to start the fake kernel from.
 type simFlags struct {
-	pf   profileFlags
+	pf   cli.ProfileFlags
 	host string
 }
 
-func (s *simFlags) register(fs *flag.FlagSet) {
+func (s *simFlags) addFlags(fs *flag.FlagSet) {
 	s.pf.Register(fs, sim.DefaultSnap)
 	fs.StringVar(&s.host, "host", "", "start from host `NAME`: a fixture ("+joinNames(hosts.Fixtures())+"), live, or a captured mountinfo FILE (default: the profile's platform, else live)")
 }
@@ -57,12 +58,12 @@ func (s *simFlags) load() (*hosts.Host, *plan.Program, error) {
 }
 
 // hostFacts gathers h's facts and applies --snap and --fact.
-func hostFacts(pf *profileFlags, h *hosts.Host) (facts.Facts, error) {
+func hostFacts(pf *cli.ProfileFlags, h *hosts.Host) (facts.Facts, error) {
 	f, err := sim.Facts(h, nil)
 	if err != nil {
 		return f, err
 	}
-	return pf.override(f)
+	return pf.Override(f)
 }
 
 // runSimulate is confine simulate [--profile …] [--fact …] [--host
@@ -74,34 +75,34 @@ func hostFacts(pf *profileFlags, h *hosts.Host) (facts.Facts, error) {
 // left it.
 func runSimulate(args []string, stdout, stderr io.Writer) int {
 	var sf simFlags
-	fs := newFlags("simulate", "usage: confine simulate [--profile NAME|PATH] [--fact KEY=VALUE]... [--host NAME|live|FILE] [--format mountinfo|tree|json|steps] [--side snap|host]", stderr)
-	sf.register(fs)
+	fs := cli.NewFlags("simulate", "usage: confine simulate [--profile NAME|PATH] [--fact KEY=VALUE]... [--host NAME|live|FILE] [--format mountinfo|tree|json|steps] [--side snap|host]", stderr)
+	sf.addFlags(fs)
 	format := fs.String("format", "mountinfo", "output `FORMAT`: mountinfo, tree, json, or steps (what each op did to the snap's table)")
 	sideName := fs.String("side", "snap", "which namespace to print: snap or host")
-	rest, status, ok := parse(fs, args)
+	rest, status, ok := cli.ParseFlags(fs, args)
 	if !ok {
 		return status
 	}
 	if len(rest) > 0 {
 		// Unlike parseNoArgs, without the usage (as it always was).
 		fmt.Fprintf(stderr, "confine: simulate: unexpected argument %q\n", rest[0])
-		return exitUsage
+		return cli.ExitUsage
 	}
 	side, err := sim.ParseSide(*sideName)
 	if err != nil {
-		return reportError(stderr, fmt.Errorf("--side: %w", err))
+		return cli.ReportError(stderr, fmt.Errorf("--side: %w", err))
 	}
 	if *format != "mountinfo" && *format != "tree" && *format != "json" && *format != "steps" {
-		return reportError(stderr, fmt.Errorf("--format %q: want mountinfo, tree, json or steps", *format))
+		return cli.ReportError(stderr, fmt.Errorf("--format %q: want mountinfo, tree, json or steps", *format))
 	}
 	h, prog, err := sf.load()
 	if err != nil {
-		return reportError(stderr, err)
+		return cli.ReportError(stderr, err)
 	}
 	s, err := sim.Run(prog, h, sim.Options{})
 	if err != nil {
 		fmt.Fprintf(stderr, "confine: simulate: %v\n", err)
-		return exitFindings
+		return cli.ExitFindings
 	}
 	var out []byte
 	switch *format {
@@ -120,14 +121,14 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "confine: simulate: %v\n", err)
-		return exitFindings
+		return cli.ExitFindings
 	}
 	stdout.Write(out)
 	if s.Err != nil {
 		fmt.Fprintf(stderr, "confine: simulate on %s: %v\n", h.Name, s.Err)
-		return exitFindings
+		return cli.ExitFindings
 	}
-	return exitOK
+	return cli.ExitOK
 }
 
 func joinNames(names []string) string {

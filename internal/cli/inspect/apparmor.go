@@ -1,4 +1,4 @@
-package cli
+package inspect
 
 import (
 	"fmt"
@@ -10,11 +10,12 @@ import (
 
 	"confine/apparmor"
 	"confine/facts"
+	"confine/internal/cli"
 	"confine/plan"
 )
 
 func init() {
-	register(command{name: "apparmor", summary: "print the AppArmor policy the launcher needs for the programs", run: runAppArmor})
+	cli.AddCommand(cli.Command{Name: "apparmor", Summary: "print the AppArmor policy the launcher needs for the programs", Run: runAppArmor})
 }
 
 // anySnap is the snap name profiles are evaluated with when no --snap is
@@ -32,17 +33,17 @@ const regenerate = "go run ./cmd/confine apparmor --all-platforms > confine.appa
 // or, with --all-platforms, of every shipped profile on every platform it
 // is meant for.
 func runAppArmor(args []string, stdout, stderr io.Writer) int {
-	var pf profileFlags
+	var pf cli.ProfileFlags
 	var profiles []string
-	fs := newFlags("apparmor", "usage: confine apparmor [--profile NAME|PATH]... [--fact KEY=VALUE]... [--facts-root DIR] [--snap NAME] [--all-platforms]", stderr)
+	fs := cli.NewFlags("apparmor", "usage: confine apparmor [--profile NAME|PATH]... [--fact KEY=VALUE]... [--facts-root DIR] [--snap NAME] [--all-platforms]", stderr)
 	// The shared flags, except that --profile may be repeated here.
 	fs.Func("profile", "shipped profile `NAME` or PATH to a .star file (repeatable; default: chosen from the host's facts)", func(s string) error {
 		profiles = append(profiles, s)
 		return nil
 	})
-	pf.registerFacts(fs, anySnap, "snap `NAME` (facts.snap_name); the default stands for every snap")
+	pf.RegisterFacts(fs, anySnap, "snap `NAME` (facts.snap_name); the default stands for every snap")
 	all := fs.Bool("all-platforms", false, "cover every shipped profile on every platform (the policy shipped as confine.apparmor)")
-	if status, ok := parseNoArgs(fs, args); !ok {
+	if status, ok := cli.ParseNoArgs(fs, args); !ok {
 		return status
 	}
 	var pol *apparmor.Policy
@@ -50,7 +51,7 @@ func runAppArmor(args []string, stdout, stderr io.Writer) int {
 	if *all {
 		if len(profiles) > 0 || len(pf.FactPairs) > 0 || pf.FactsRoot != "/" || pf.Snap != anySnap {
 			fmt.Fprintln(stderr, "confine: apparmor: --all-platforms takes no --profile, --fact, --facts-root or --snap")
-			return exitUsage
+			return cli.ExitUsage
 		}
 		pol, err = allPlatformsPolicyValue()
 	} else {
@@ -60,12 +61,12 @@ func runAppArmor(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if err != nil {
-		return reportError(stderr, err)
+		return cli.ReportError(stderr, err)
 	}
 	if err := pol.Format(stdout); err != nil {
-		return exitFindings
+		return cli.ExitFindings
 	}
-	return exitOK
+	return cli.ExitOK
 }
 
 // allPlatformsCache holds the --all-platforms policy: it does not depend on
@@ -103,7 +104,7 @@ func allPlatformsPolicyValue() (*apparmor.Policy, error) {
 
 // namedPolicy evaluates each --profile (or the host's own profile) with
 // the host's facts and makes their policy.
-func namedPolicy(pf *profileFlags, profiles []string) (*apparmor.Policy, error) {
+func namedPolicy(pf *cli.ProfileFlags, profiles []string) (*apparmor.Policy, error) {
 	progs, baseDirs, err := namedPrograms(pf, profiles)
 	if err != nil {
 		return nil, err
@@ -113,7 +114,7 @@ func namedPolicy(pf *profileFlags, profiles []string) (*apparmor.Policy, error) 
 
 // namedPrograms evaluates each --profile (or the host's own profile) with
 // the host's facts.
-func namedPrograms(pf *profileFlags, profiles []string) ([]*plan.Program, []string, error) {
+func namedPrograms(pf *cli.ProfileFlags, profiles []string) ([]*plan.Program, []string, error) {
 	f, err := pf.Facts()
 	if err != nil {
 		return nil, nil, err
