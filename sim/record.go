@@ -3,9 +3,11 @@ package sim
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strings"
 
 	"confine/executor"
+	"confine/kernel/fake"
 	"confine/mountinfo"
 	"confine/plan"
 )
@@ -21,6 +23,10 @@ type recorder struct {
 	buf     []byte
 	cur     int                     // index of the op running, -1 before the first
 	prev    map[int]mountinfo.Entry // the table after the previous op, by ID
+	// track follows the table on the fake kernel, which notes what each
+	// call changed, so that an op costs what it changed rather than the
+	// whole table (prev is then unused).
+	track *fake.Tracker
 	scratch string
 	pivoted bool
 	skipped []int
@@ -40,6 +46,10 @@ const (
 )
 
 func (r *recorder) start() error {
+	if p, ok := r.s.SnapProc.(*fake.Proc); ok {
+		r.track = p.Track()
+		return nil
+	}
 	table, err := r.table()
 	if err != nil {
 		return err
@@ -75,6 +85,10 @@ func (r *recorder) Write(p []byte) (int, error) {
 // finish closes the last op; execErr says whether (and where) it failed.
 func (r *recorder) finish(execErr error) error {
 	r.boundary(execErr != nil)
+	if r.track != nil {
+		// Queries and probes after the run read the table afresh.
+		r.track.Stop()
+	}
 	var opErr *executor.OpError
 	if errors.As(execErr, &opErr) && opErr.Index < len(r.s.Steps) {
 		r.s.Steps[opErr.Index].Failed = true
@@ -94,28 +108,28 @@ func (r *recorder) boundary(failed bool) {
 		return
 	}
 	op := r.s.Program.Ops[r.cur]
-	now, err := r.table()
+	changes, err := r.changes()
 	if err != nil {
 		r.err = err
 		return
 	}
 	step := Step{Index: r.cur, Op: op, Visible: map[string]bool{}, Mount: map[string]int{}}
-	for _, id := range sortedIDs(now) {
-		e := now[id]
-		old, ok := r.prev[id]
+	// Changes come in ID order, so each list is in ID order, as a diff of
+	// the whole table sorted by ID gives them.
+	for _, c := range changes {
 		switch {
-		case !ok || !sameMount(old, e):
-			step.Added = append(step.Added, e)
-			r.s.origin[id] = r.cur
-		case strings.Join(old.Optional, " ") != strings.Join(e.Optional, " ") || old.Options != e.Options:
-			step.Changed = append(step.Changed, e)
+		case c.New != nil && (c.Old == nil || !sameMount(*c.Old, *c.New)):
+			step.Added = append(step.Added, *c.New)
+			r.s.origin[c.ID] = r.cur
+		case c.New != nil && (strings.Join(c.Old.Optional, " ") != strings.Join(c.New.Optional, " ") || c.Old.Options != c.New.Options):
+			step.Changed = append(step.Changed, *c.New)
 		}
 	}
-	for _, id := range sortedIDs(r.prev) {
-		if e, ok := now[id]; !ok || !sameMount(r.prev[id], e) {
-			step.Removed = append(step.Removed, r.prev[id])
-			if !ok {
-				delete(r.s.origin, id)
+	for _, c := range changes {
+		if c.Old != nil && (c.New == nil || !sameMount(*c.Old, *c.New)) {
+			step.Removed = append(step.Removed, *c.Old)
+			if c.New == nil {
+				delete(r.s.origin, c.ID)
 			}
 		}
 	}
@@ -133,8 +147,48 @@ func (r *recorder) boundary(failed bool) {
 		}
 	}
 	r.s.Steps = append(r.s.Steps, step)
-	r.prev = now
 }
+
+// verifyTracker makes every op check the tracker's table against a full
+// read (set by the package's tests).
+var verifyTracker bool
+
+// changes returns the lines of the snap's table that the op changed, in
+// ID order: from the fake kernel's tracker, or else by comparing the
+// whole table with the previous one.
+func (r *recorder) changes() ([]fake.Change, error) {
+	if r.track != nil {
+		changes := r.track.Changes()
+		if verifyTracker {
+			if err := r.track.Verify(); err != nil {
+				return nil, err
+			}
+		}
+		return changes, nil
+	}
+	now, err := r.table()
+	if err != nil {
+		return nil, err
+	}
+	var changes []fake.Change
+	for _, id := range sortedIDs(now) {
+		if old, ok := r.prev[id]; !ok {
+			changes = append(changes, fake.Change{ID: id, New: ptr(now[id])})
+		} else {
+			changes = append(changes, fake.Change{ID: id, Old: &old, New: ptr(now[id])})
+		}
+	}
+	for _, id := range sortedIDs(r.prev) {
+		if _, ok := now[id]; !ok {
+			changes = append(changes, fake.Change{ID: id, Old: ptr(r.prev[id])})
+		}
+	}
+	slices.SortStableFunc(changes, func(a, b fake.Change) int { return a.ID - b.ID })
+	r.prev = now
+	return changes, nil
+}
+
+func ptr[T any](v T) *T { return &v }
 
 func (r *recorder) table() (map[int]mountinfo.Entry, error) {
 	entries, err := entries(r.s.SnapProc)

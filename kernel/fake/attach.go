@@ -35,9 +35,9 @@ func (k *Kernel) cloneMnt(old *Mount, root string, flag int) *Mount {
 	}
 	switch {
 	case flag&clSlave != 0 && old.group != 0:
-		addSlaveHead(m, old)
+		k.addSlaveHead(m, old)
 	case flag&clPrivate == 0 && old.master != nil:
-		addSlaveAfter(m, old)
+		k.addSlaveAfter(m, old)
 	}
 	if flag&clMakeShared != 0 && m.group == 0 {
 		k.newGroup(m)
@@ -130,6 +130,7 @@ func (k *Kernel) attachRecursive(source, dest *Mount, mp string, moving bool) er
 		copies = k.propagateMnt(dest, mp, source, recv, invented)
 		for _, p := range tree {
 			p.unbindable = false // set_mnt_shared()
+			k.touch(p)
 		}
 	}
 	if moving {

@@ -79,9 +79,10 @@ func (k *Kernel) nsLoop(caller, target *Namespace) error {
 func (k *Kernel) dropTree(m *Mount) {
 	for _, x := range m.subtree() {
 		k.leaveGroup(x)
-		removeSlave(x)
+		k.removeSlave(x)
 		for _, s := range x.slaves {
 			s.master = nil
+			k.touch(s)
 		}
 		x.slaves = nil
 		k.detach(x)

@@ -167,12 +167,14 @@ func (k *Kernel) keepUnlinked(sb *superblock, d string, mode fs.FileMode) {
 	for _, m := range k.mounts {
 		if m.sb == sb && m.root == d {
 			m.root, used = ghost, true
+			k.touchTree(m)
 		}
 	}
 	for _, q := range k.procs {
 		for _, l := range []*loc{&q.root, &q.cwd} {
 			if l.m.sb == sb && l.d == d {
 				l.d, used = ghost, true
+				k.touchAll()
 			}
 		}
 	}

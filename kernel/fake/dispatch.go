@@ -90,6 +90,7 @@ func (p *Proc) reconfigureMnt(t loc, flags uintptr, mf mntFlags) error {
 		return unix.EINVAL
 	}
 	t.m.flags = remountAtime(t.m, flags, mf)
+	p.k.touch(t.m)
 	return nil
 }
 
@@ -104,11 +105,14 @@ func (p *Proc) remount(t loc, flags uintptr, mf mntFlags, data string) error {
 		// (s_remove_count) keep the filesystem writable.
 		return unix.EBUSY
 	}
+	// Every mount of the superblock shows its options.
+	p.k.touchAll()
 	t.m.sb.ro = flags&unix.MS_RDONLY != 0
 	if data != "" {
 		t.m.sb.opts = data
 	}
 	t.m.flags = remountAtime(t.m, flags, mf)
+	p.k.touch(t.m)
 	return nil
 }
 

@@ -37,6 +37,9 @@ type Kernel struct {
 
 	faults []fault
 
+	// trackers are told which mounts each call may have changed (track.go).
+	trackers []*Tracker
+
 	// MountMax is fs.mount-max; exceeding it fails with ENOSPC.
 	MountMax int
 
@@ -140,6 +143,7 @@ func (k *Kernel) newMount(sb *superblock, root string) *Mount {
 	m := &Mount{ID: k.mountIDs.get(), seq: k.seq, sb: sb, root: root}
 	m.peerNext, m.peerPrev = m, m
 	k.mounts[m.ID] = m
+	k.touch(m)
 	return m
 }
 
@@ -147,6 +151,7 @@ func (k *Kernel) newMount(sb *superblock, root string) *Mount {
 // reference goes; the model has no references to wait for).
 func (k *Kernel) freeMount(m *Mount) {
 	if k.mounts[m.ID] == m {
+		k.touch(m)
 		delete(k.mounts, m.ID)
 		k.mountIDs.put(m.ID)
 	}

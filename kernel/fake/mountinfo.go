@@ -20,31 +20,42 @@ func (p *Proc) Entries() []mountinfo.Entry {
 		}
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].seq < ms[j].seq })
-	var out []mountinfo.Entry
+	out := make([]mountinfo.Entry, 0, len(ms))
 	for _, m := range ms {
-		point, ok := pathOf(loc{m, m.root}, p.root)
-		if !ok {
-			continue // seq_path_root() says SEQ_SKIP
+		if e, ok := p.entry(m); ok {
+			out = append(out, e)
 		}
-		parent := m.ID
-		if m.parent != nil {
-			parent = m.parent.ID
-		}
-		root := m.root
-		// An unlinked root shows as "/c/1//deleted" (dentry_path()).
-		root, _, _ = strings.Cut(root, "\x00")
-		if m.sb.fstype == "nsfs" {
-			root = strings.TrimPrefix(root, "/") // nsfs names have no slash
-		}
-		out = append(out, mountinfo.Entry{
-			ID: m.ID, Parent: parent, Major: m.sb.major, Minor: m.sb.minor,
-			Root: root, Point: point, Options: m.flags.String(),
-			Optional: p.optional(m),
-			FSType:   m.sb.fstype, Source: m.source,
-			SuperOptions: m.sb.superOptionsAt(m.root),
-		})
 	}
 	return out
+}
+
+// entry is m's line as p reads it; ok is false when p does not see m (in
+// another namespace, or not reachable from p's root).
+func (p *Proc) entry(m *Mount) (mountinfo.Entry, bool) {
+	if m.ns != p.ns {
+		return mountinfo.Entry{}, false
+	}
+	point, ok := pathOf(loc{m, m.root}, p.root)
+	if !ok {
+		return mountinfo.Entry{}, false // seq_path_root() says SEQ_SKIP
+	}
+	parent := m.ID
+	if m.parent != nil {
+		parent = m.parent.ID
+	}
+	root := m.root
+	// An unlinked root shows as "/c/1//deleted" (dentry_path()).
+	root, _, _ = strings.Cut(root, "\x00")
+	if m.sb.fstype == "nsfs" {
+		root = strings.TrimPrefix(root, "/") // nsfs names have no slash
+	}
+	return mountinfo.Entry{
+		ID: m.ID, Parent: parent, Major: m.sb.major, Minor: m.sb.minor,
+		Root: root, Point: point, Options: m.flags.String(),
+		Optional: p.optional(m),
+		FSType:   m.sb.fstype, Source: m.source,
+		SuperOptions: m.sb.superOptionsAt(m.root),
+	}, true
 }
 
 // optional renders field 7 as show_mountinfo() does: shared:N, master:N,

@@ -77,6 +77,7 @@ func (p *Proc) Setns(other *Proc) error {
 func (p *Proc) join(ns *Namespace) {
 	r := p.k.down(loc{ns.root, ns.root.root})
 	p.ns, p.root, p.cwd = ns, r, r
+	p.k.touchAll()
 }
 
 // BindNamespace is mount --bind /proc/<pid>/ns/mnt target, with pid the

@@ -86,6 +86,7 @@ func (p *Proc) pivotRoot(newRoot, putOld string) error {
 	for _, q := range k.procs {
 		if q.root == root {
 			q.root = nw
+			k.touchAll()
 		}
 		if q.cwd == root {
 			q.cwd = nw

@@ -208,5 +208,6 @@ func (p *Proc) Chroot(name string) error {
 		return errno("chroot", name, asErrno(err))
 	}
 	p.root = l
+	p.k.touchAll()
 	return nil
 }

@@ -56,12 +56,14 @@ func (k *Kernel) changePropagation(m *Mount, t uintptr, doomed *doomSet) {
 		// unbindable ("unbindable → shared (new group; unbindable
 		// cleared)", §3.1).
 		m.unbindable = false
+		k.touch(m)
 		return
 	}
 	k.makeSlave(m, doomed)
 	if t != unix.MS_SLAVE {
-		removeSlave(m)
+		k.removeSlave(m)
 		m.unbindable = t == unix.MS_UNBINDABLE
+		k.touch(m)
 	}
 }
 
@@ -81,10 +83,12 @@ func (k *Kernel) makeSlave(m *Mount, doomed *doomSet) {
 	// transfer_propagation(): m's slaves go to the head of master's list.
 	moved := m.slaves
 	m.slaves = nil
+	k.touch(m)
 	for _, s := range moved {
 		s.master = master
+		k.touch(s)
 	}
-	removeSlave(m)
+	k.removeSlave(m)
 	if master == nil {
 		for _, s := range moved {
 			s.master = nil
@@ -93,6 +97,7 @@ func (k *Kernel) makeSlave(m *Mount, doomed *doomSet) {
 	}
 	master.slaves = append(append([]*Mount{m}, moved...), master.slaves...)
 	m.master = master
+	k.touch(m)
 }
 
 // propagationSource is fs/pnode.c propagation_source(): the mount that

@@ -16,6 +16,7 @@ func (k *Kernel) childAt(parent *Mount, d string) *Mount {
 // of parent, at the tail of parent's children.
 func (k *Kernel) attach(m, parent *Mount, d string) {
 	m.parent, m.mountpoint = parent, d
+	k.touchTree(m)
 	parent.children = append(parent.children, m)
 	k.childIndex[childKey{parent, d}] = m
 }
@@ -26,6 +27,7 @@ func (k *Kernel) detach(m *Mount) {
 	if p == nil {
 		return
 	}
+	k.touchTree(m)
 	for i, c := range p.children {
 		if c == m {
 			p.children = append(p.children[:i:i], p.children[i+1:]...)
@@ -48,6 +50,7 @@ func (k *Kernel) commitSubtree(m *Mount, ns *Namespace) {
 				x.ns.count--
 			}
 			x.ns = ns
+			k.touch(x)
 			ns.count++
 		}
 	}
@@ -70,6 +73,7 @@ func (k *Kernel) down(l loc) loc {
 // setGroup gives m the peer group id (m must not be in one).
 func (k *Kernel) setGroup(m *Mount, id int) {
 	m.group = id
+	k.touch(m)
 	k.groupRefs[id]++
 }
 
@@ -85,6 +89,7 @@ func (k *Kernel) addPeerAfter(m, old *Mount) {
 		k.leaveGroup(m)
 	}
 	k.setGroup(m, old.group)
+	k.touch(old)
 	m.peerPrev = old
 	m.peerNext = old.peerNext
 	old.peerNext.peerPrev = m
@@ -97,6 +102,8 @@ func (k *Kernel) leaveGroup(m *Mount) {
 	if m.group == 0 {
 		return
 	}
+	k.touch(m)
+	k.touch(m.peerNext)
 	m.peerPrev.peerNext = m.peerNext
 	m.peerNext.peerPrev = m.peerPrev
 	m.peerNext, m.peerPrev = m, m
@@ -134,16 +141,26 @@ func removeSlave(m *Mount) {
 	m.master = nil
 }
 
+// removeSlave is removeSlave, noted for the trackers.
+func (k *Kernel) removeSlave(m *Mount) {
+	if m.master != nil {
+		k.touch(m)
+	}
+	removeSlave(m)
+}
+
 // addSlaveHead makes m a slave of master, at the head of its list
 // (hlist_add_head(&mnt->mnt_slave, &master->mnt_slave_list)).
-func addSlaveHead(m, master *Mount) {
+func (k *Kernel) addSlaveHead(m, master *Mount) {
+	k.touch(m)
 	master.slaves = append([]*Mount{m}, master.slaves...)
 	m.master = master
 }
 
 // addSlaveAfter makes m a slave of old's master, right after old in the
 // list (clone_mnt's hlist_add_behind(&mnt->mnt_slave, &old->mnt_slave)).
-func addSlaveAfter(m, old *Mount) {
+func (k *Kernel) addSlaveAfter(m, old *Mount) {
+	k.touch(m)
 	master := old.master
 	s := master.slaves
 	for i, x := range s {

@@ -76,6 +76,7 @@ func (p *Proc) umount(target string, flags int) error {
 		// "Special case for unmounting root": the kernel remounts the
 		// superblock read-only instead (do_umount_root()).
 		m.sb.ro = true
+		p.k.touchAll()
 		return nil
 	}
 	if flags&unix.MNT_DETACH == 0 && p.k.mountBusy(m) {
@@ -156,6 +157,7 @@ func (k *Kernel) unmountList(list []*Mount, doomed *doomSet) {
 		if x.ns != nil {
 			x.ns.count--
 			x.ns = nil
+			k.touch(x)
 		}
 		k.freeMount(x)
 	}
