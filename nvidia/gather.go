@@ -64,18 +64,18 @@ func Gather(root string, arch Arch) (Facts, error) {
 	if f.Layout == None {
 		if dir := loaderLayout(root, f.Version); dir != "" {
 			f.Layout = Loader
-			if gl, err = scan(root, dir, libMatcher); err != nil {
+			if gl, err = scan(root, dir, libMatcher()); err != nil {
 				return f, err
 			}
 		}
 	}
 	f.GL, f.GL32 = encode(gl), encode(gl32)
 	f.GLVND = glvndNames(gl, gl32)
-	vulkan, err := scan(root, "/usr/share/vulkan", vulkanMatcher)
+	vulkan, err := scan(root, "/usr/share/vulkan", vulkanMatcher())
 	if err != nil {
 		return f, err
 	}
-	egl, err := scan(root, "/usr/share/glvnd", eglVendorMatcher)
+	egl, err := scan(root, "/usr/share/glvnd", eglVendorMatcher())
 	if err != nil {
 		return f, err
 	}
@@ -89,12 +89,12 @@ func gatherDebian(root string, arch Arch, f *Facts) (gl, gl32 []Entry, err error
 	dir := "/usr/lib/" + arch.Triplet
 	if existsIn(root, path.Join(dir, canary)) {
 		f.Layout = Multiarch
-		if gl, err = scan(root, dir, libMatcher); err != nil {
+		if gl, err = scan(root, dir, libMatcher()); err != nil {
 			return nil, nil, err
 		}
 		dir32 := "/usr/lib/" + arch.Triplet32
 		if arch.Triplet32 != "" && existsIn(root, path.Join(dir32, canary)) {
-			if gl32, err = scan(root, dir32, libMatcher); err != nil {
+			if gl32, err = scan(root, dir32, libMatcher()); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -143,7 +143,7 @@ func gatherBiarch(root string, arch Arch, f *Facts) (gl, gl32 []Entry, err error
 // scanBiarch scans a biarch library directory, then each of its nvidia*
 // sub-directories in name order (snap-confine's "{dir, dir/nvidia*}").
 func scanBiarch(root, dir string) ([]Entry, error) {
-	entries, err := scan(root, dir, libMatcher)
+	entries, err := scan(root, dir, libMatcher())
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +156,7 @@ func scanBiarch(root, dir string) ([]Entry, error) {
 		if !strings.HasPrefix(de.Name(), "nvidia") || !isDirIn(root, sub) {
 			continue
 		}
-		more, err := scan(root, sub, libMatcher)
+		more, err := scan(root, sub, libMatcher())
 		if err != nil {
 			return nil, err
 		}
@@ -221,7 +221,7 @@ func glvndNames(lists ...[]Entry) []string {
 	for _, entries := range lists {
 		for _, e := range entries {
 			dir, base := path.Split(e.Name)
-			if !seen[e.Name] && glvndMatcher.match(strings.TrimSuffix(dir, "/"), base) {
+			if !seen[e.Name] && glvndMatcher().match(strings.TrimSuffix(dir, "/"), base) {
 				seen[e.Name] = true
 				names = append(names, e.Name)
 			}

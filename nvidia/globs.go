@@ -3,6 +3,7 @@ package nvidia
 import (
 	"path"
 	"strings"
+	"sync"
 )
 
 // driverGlobs are snapd's nvidia_globs at cec484a424 (snap-confine.md
@@ -184,10 +185,12 @@ func (m *matcher) match(dir, name string) bool {
 	return false
 }
 
-// Matchers built once: they are read-only after init.
+// Matchers built on first use, then read-only: building them at package
+// init would cost every confine start, most of which never scan a driver
+// directory (no NVIDIA driver, or a warm launch).
 var (
-	libMatcher       = newMatcher(driverGlobs, glvndGlobs)
-	glvndMatcher     = newMatcher(glvndGlobs)
-	vulkanMatcher    = newMatcher(vulkanGlobs)
-	eglVendorMatcher = newMatcher(eglVendorGlobs)
+	libMatcher       = sync.OnceValue(func() *matcher { return newMatcher(driverGlobs, glvndGlobs) })
+	glvndMatcher     = sync.OnceValue(func() *matcher { return newMatcher(glvndGlobs) })
+	vulkanMatcher    = sync.OnceValue(func() *matcher { return newMatcher(vulkanGlobs) })
+	eglVendorMatcher = sync.OnceValue(func() *matcher { return newMatcher(eglVendorGlobs) })
 )
