@@ -11,14 +11,23 @@
 #   floor          bench/floor replaying the default profile's lowered
 #                  system calls (made ahead of time by bench/floorgen):
 #                  unshare, the same mounts, exec; static Go, no checks
-#   confine-cold   confine run with no preserved namespace (discarded
-#                  before each run, untimed); the program comes from the
-#                  cache, as on every start after the first
+#   confine-cold   confine-launch run with no preserved namespace
+#                  (discarded before each run, untimed); the program comes
+#                  from the cache, as on every start after the first.
+#                  confine-launch is confine's launcher alone (run,
+#                  discard), the binary to install for app starts
 #   bwrap          bwrap --dev-bind / / --tmpfs /tmp: the closest bwrap
 #                  layout (the host's root, a private /tmp)
-#   confine-warm   confine run joining the preserved namespace
+#   confine-warm   confine-launch run joining the preserved namespace
+#   joinfloor      bench/joinfloor: a static Go binary that only opens the
+#                  preserved namespace, setns and execs: the floor of a
+#                  warm launch in Go (nsenter's work plus Go's start-up)
 #   nsenter        nsenter --mount=<the preserved namespace> true
-#   confine-plan   confine plan (facts + evaluation, no cache)
+#   confine-plan   confine plan (the whole command line: facts and
+#                  evaluation, no cache)
+#   start-confine, start-launch
+#                  confine version and confine-launch version: what merely
+#                  starting each binary costs (Go runtime, package inits)
 #   *-N            the same three cold launches with N = 10, 50, 200,
 #                  1000 extra read-only binds of /usr under /tmp (confine:
 #                  the default profile plus mkdir, bind and remount ro per
@@ -41,7 +50,9 @@ trap 'rm -rf "$bin"' EXIT
 (
 	cd "$here/.."
 	CGO_ENABLED=0 go build -o "$bin/confine" ./cmd/confine
+	CGO_ENABLED=0 go build -o "$bin/confine-launch" ./cmd/confine-launch
 	CGO_ENABLED=0 go build -o "$bin/floor" ./bench/floor
+	CGO_ENABLED=0 go build -o "$bin/joinfloor" ./bench/joinfloor
 	go build -o "$bin/floorgen" ./bench/floorgen
 	go build -o "$bin/alternate" ./bench/alternate
 	cp profiles/default.star "$bin/default.star"
@@ -50,21 +61,24 @@ unshare --mount --propagation private -- sh -eu -c '
 	bin=$1 out=$2 rounds=$3
 	mount -t tmpfs tmpfs /run
 	mkdir /run/bin /run/bench
-	cp "$bin"/confine "$bin"/floor "$bin"/floorgen "$bin"/alternate "$bin"/default.star /run/bin/
+	cp "$bin"/confine "$bin"/confine-launch "$bin"/floor "$bin"/joinfloor "$bin"/floorgen "$bin"/alternate "$bin"/default.star /run/bin/
 	mount -t tmpfs tmpfs /tmp
 	mount -t tmpfs tmpfs /var/lib
-	b=/run/bin c=/run/bin/confine w=/run/bench
+	b=/run/bin c=/run/bin/confine l=/run/bin/confine-launch w=/run/bench
 	t=$(command -v true)
 	spec=$w/spec
 	$c plan --snap cold --json | $b/floorgen >$w/default.calls
-	$c run cold -- $t && $c run warm -- $t
+	$l run cold -- $t && $l run warm -- $t
 	{
 		printf "run\tfloor\t-\t%s\n" "$b/floor $w/default.calls $t"
-		printf "run\tconfine-cold\t%s\t%s\n" "$c discard cold" "$c run cold -- $t"
+		printf "run\tconfine-cold\t%s\t%s\n" "$l discard cold" "$l run cold -- $t"
 		printf "run\tbwrap\t-\t%s\n" "bwrap --dev-bind / / --tmpfs /tmp $t"
-		printf "run\tconfine-warm\t-\t%s\n" "$c run warm -- $t"
+		printf "run\tconfine-warm\t-\t%s\n" "$l run warm -- $t"
+		printf "run\tjoinfloor\t-\t%s\n" "$b/joinfloor /run/confine/ns/warm.mnt $t"
 		printf "run\tnsenter\t-\t%s\n" "nsenter --mount=/run/confine/ns/warm.mnt $t"
 		printf "run\tconfine-plan\t-\t%s\n" "$c plan --snap cold"
+		printf "run\tstart-confine\t-\t%s\n" "$c version"
+		printf "run\tstart-launch\t-\t%s\n" "$l version"
 	} >$spec
 	for n in 10 50 200 1000; do
 		d=$w/scale$n
@@ -78,13 +92,14 @@ unshare --mount --propagation private -- sh -eu -c '
 		args=""
 		i=0
 		while [ $i -lt $n ]; do args="$args --ro-bind /usr /tmp/b$i"; i=$((i + 1)); done
-		$c run --profile $d/p.star s$n -- $t
+		$l run --profile $d/p.star s$n -- $t
 		printf "run\tfloor-%d\t-\t%s\n" $n "$b/floor $d/calls $t" >>$spec
-		printf "run\tconfine-cold-%d\t%s\t%s\n" $n "$c discard s$n" "$c run --profile $d/p.star s$n -- $t" >>$spec
+		printf "run\tconfine-cold-%d\t%s\t%s\n" $n "$l discard s$n" "$l run --profile $d/p.star s$n -- $t" >>$spec
 		printf "run\tbwrap-%d\t-\t%s\n" $n "bwrap --dev-bind / / --tmpfs /tmp$args $t" >>$spec
 	done
 	{
-		printf "ratio\tconfine-cold\tfloor\nratio\tconfine-cold\tbwrap\nratio\tconfine-warm\tnsenter\n"
+		printf "ratio\tconfine-cold\tfloor\nratio\tconfine-cold\tbwrap\nratio\tfloor\tbwrap\n"
+		printf "ratio\tconfine-warm\tnsenter\nratio\tconfine-warm\tjoinfloor\nratio\tjoinfloor\tnsenter\n"
 		for n in 10 50 200 1000; do
 			printf "ratio\tconfine-cold-%d\tfloor-%d\nratio\tbwrap-%d\tconfine-cold-%d\n" $n $n $n $n
 		done
