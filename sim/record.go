@@ -18,15 +18,15 @@ import (
 // boundaries it exposes, so the recorder reads the snap's table at each
 // boundary and attributes the difference to the op that just ran.
 type recorder struct {
-	s       *Sim
-	watch   []string
-	buf     []byte
-	cur     int                     // index of the op running, -1 before the first
-	prev    map[int]mountinfo.Entry // the table after the previous op, by ID
+	s     *Sim
+	watch []string
+	buf   []byte
+	cur   int                     // index of the op running, -1 before the first
+	prev  map[int]mountinfo.Entry // the table after the previous op, by ID
 	// track follows the table on the fake kernel, which notes what each
 	// call changed, so that an op costs what it changed rather than the
 	// whole table (prev is then unused).
-	track *fake.Tracker
+	track   *fake.Tracker
 	scratch string
 	pivoted bool
 	skipped []int

@@ -94,6 +94,9 @@ func Run(prog *plan.Program, host *hosts.Host, opts Options) (*Sim, error) {
 		return nil, fmt.Errorf("simulate on %s: %w", host.Name, err)
 	}
 	s := &Sim{Program: prog, Host: host, HostProc: hostProc, SnapProc: snapProc, origin: map[int]int{}}
+	if n := len(prog.Ops); n > 0 {
+		s.Steps = make([]Step, 0, n)
+	}
 	rec := newRecorder(s, opts.Watch)
 	if err := rec.start(); err != nil {
 		return nil, err

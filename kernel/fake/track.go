@@ -27,6 +27,10 @@ type Tracker struct {
 	table map[int]mountinfo.Entry
 	dirty map[*Mount]struct{}
 	full  bool
+
+	// seen and list are expand's, kept between calls.
+	seen map[*Mount]bool
+	list []*Mount
 }
 
 // Change is one mountinfo line that differs between two calls of
@@ -39,7 +43,7 @@ type Change struct {
 
 // Track starts following p's mountinfo from its present state.
 func (p *Proc) Track() *Tracker {
-	t := &Tracker{p: p, dirty: map[*Mount]struct{}{}}
+	t := &Tracker{p: p, dirty: map[*Mount]struct{}{}, seen: map[*Mount]bool{}}
 	t.table = t.read()
 	p.k.trackers = append(p.k.trackers, t)
 	return t
@@ -83,21 +87,31 @@ func (t *Tracker) Changes() []Change {
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	now := make(map[int]mountinfo.Entry, len(ids))
+	var out []Change
 	for _, id := range ids {
+		o, hadOld := t.table[id]
+		var n mountinfo.Entry
+		hasNew := false
 		if m := t.p.k.mounts[id]; m != nil {
-			if e, ok := t.p.entry(m); ok {
-				now[id] = e
-			}
+			n, hasNew = t.p.entry(m)
 		}
-	}
-	out := diffIDs(ids, t.table, now)
-	for _, c := range out {
-		if c.New == nil {
-			delete(t.table, c.ID)
+		switch {
+		case !hadOld && !hasNew:
+			continue
+		case hadOld && hasNew && sameEntry(o, n):
+			continue
+		}
+		c := Change{ID: id}
+		if hadOld {
+			c.Old = &o
+		}
+		if hasNew {
+			c.New = &n
+			t.table[id] = n
 		} else {
-			t.table[c.ID] = *c.New
+			delete(t.table, id)
 		}
+		out = append(out, c)
 	}
 	clear(t.dirty)
 	return out
@@ -143,8 +157,10 @@ func diffIDs(ids []int, old, now map[int]mountinfo.Entry) []Change {
 // expand is the noted mounts and, for each, the slaves (and their slaves)
 // of every peer: their propagate_from may name the noted mount's group.
 func (t *Tracker) expand() []*Mount {
-	seen := make(map[*Mount]bool, len(t.dirty))
-	var out []*Mount
+	seen := t.seen
+	clear(seen)
+	out := t.list[:0]
+	defer func() { t.list = out }()
 	var slaves func(m *Mount)
 	slaves = func(m *Mount) {
 		for _, s := range m.slaves {
@@ -162,7 +178,7 @@ func (t *Tracker) expand() []*Mount {
 		}
 	}
 	for _, m := range out[:len(out):len(out)] {
-		if m.master == nil && m.group == 0 && len(m.slaves) == 0 {
+		if m.group == 0 && len(m.slaves) == 0 {
 			continue
 		}
 		for _, x := range ringOf(m) {

@@ -1,5 +1,7 @@
 package fake
 
+import "slices"
+
 // Mount tree primitives: attaching a mount at a dentry of its parent,
 // detaching it, and putting a subtree into a namespace. They keep the
 // parent's children list and the mount hash (childIndex) in step, which
@@ -162,18 +164,12 @@ func (k *Kernel) addSlaveHead(m, master *Mount) {
 func (k *Kernel) addSlaveAfter(m, old *Mount) {
 	k.touch(m)
 	master := old.master
-	s := master.slaves
-	for i, x := range s {
-		if x == old {
-			out := make([]*Mount, 0, len(s)+1)
-			out = append(out, s[:i+1]...)
-			out = append(out, m)
-			out = append(out, s[i+1:]...)
-			master.slaves = out
-			m.master = master
-			return
-		}
+	// In place: nothing holds on to a slave list while mounts are cloned,
+	// and a copy per clone made many binds of one slave quadratic.
+	if i := slices.Index(master.slaves, old); i >= 0 {
+		master.slaves = slices.Insert(master.slaves, i+1, m)
+	} else {
+		master.slaves = append(master.slaves, m)
 	}
-	master.slaves = append(master.slaves, m)
 	m.master = master
 }
