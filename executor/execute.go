@@ -60,26 +60,36 @@ func Execute(prog *plan.Program, sys kernel.Syscalls, opts Options) (*Result, er
 	// skippedTargets holds the targets of skipped optional ops, so that
 	// an optional propagation change of the same entry is skipped with its
 	// mount instead of acting on whatever lies beneath.
-	skippedTargets := map[string]bool{}
+	var skippedTargets map[string]bool
+	defer r.dropRoot()
 	for i, op := range prog.Ops {
-		sub := r.substitute(op)
-		r.tracef("performing operation: %s  # %s", sub.String(), op.Where())
+		if r.opts.Trace != nil {
+			r.tracef("performing operation: %s  # %s", r.substitute(op).String(), op.Where())
+		}
 		if op.Optional && op.Kind.IsPropagation() && skippedTargets[op.Target] {
-			r.tracef("skipped optional operation: %s (its mount was skipped)", sub.String())
+			r.traceOp("skipped optional operation: %s (its mount was skipped)", op)
 			res.Skipped = append(res.Skipped, i)
 			continue
 		}
 		err := r.do(op)
+		if !r.pivoted || op.Kind == plan.Pivot {
+			// Before the pivot any op may stack a mount on the
+			// scratch directory, which changes what its name opens.
+			r.dropRoot()
+		}
 		if err != nil && op.Optional && errors.Is(err, unix.ENOENT) {
-			r.tracef("skipped optional operation: %s", sub.String())
+			r.traceOp("skipped optional operation: %s", op)
 			res.Skipped = append(res.Skipped, i)
+			if skippedTargets == nil {
+				skippedTargets = map[string]bool{}
+			}
 			skippedTargets[op.Target] = true
 			continue
 		}
 		if err != nil {
 			leftovers := r.undo()
 			r.releaseCreated()
-			e := newOpError(i, op, sub, err)
+			e := newOpError(i, op, r.substitute(op), err)
 			e.Leftovers = leftovers
 			return nil, e
 		}
@@ -120,6 +130,15 @@ type run struct {
 	// created lists the directories the program made, to remove them
 	// again if a later op fails.
 	created []createdDir
+	// root is the lookup root held open (see holdRoot).
+	root heldRoot
+}
+
+// heldRoot is a root directory resolved once for many lookups.
+type heldRoot struct {
+	name    string // the root as locate gave it ("" when none is held)
+	path    string // what Resolve returned for it
+	release func()
 }
 
 // createdDir is a directory the program made. Its parent stays open
@@ -141,6 +160,14 @@ type place struct {
 func (r *run) tracef(format string, args ...any) {
 	if r.opts.Trace != nil {
 		fmt.Fprintf(r.opts.Trace, "confine: "+format+"\n", args...)
+	}
+}
+
+// traceOp traces op with placeholders substituted. The text is only built
+// when someone reads it: rendering every op cost more than running it.
+func (r *run) traceOp(format string, op plan.Op) {
+	if r.opts.Trace != nil {
+		r.tracef(format, r.substitute(op).String())
 	}
 }
 
@@ -172,7 +199,14 @@ func (r *run) locate(p string) place {
 
 // resolve returns a path naming the file at pl, and its release function.
 func (r *run) resolve(pl place) (string, func(), error) {
-	resolved, release, err := r.sys.Resolve(pl.root, pl.name)
+	root := ""
+	if pl.root != "" {
+		var err error
+		if root, err = r.holdRoot(pl.root); err != nil {
+			return "", nil, err
+		}
+	}
+	resolved, release, err := r.sys.Resolve(root, pl.name)
 	if err != nil {
 		return "", nil, err
 	}
@@ -183,6 +217,35 @@ func (r *run) resolve(pl place) (string, func(), error) {
 		return pl.name, func() {}, nil
 	}
 	return resolved, release, nil
+}
+
+// holdRoot resolves the root directory of a lookup once and keeps it for
+// the lookups that follow (on Linux an O_PATH descriptor, passed back to
+// Resolve as /proc/self/fd/N), instead of opening and closing the root on
+// every lookup. Execute drops it whenever what the root's name opens may
+// have changed: after every op before the pivot, since a mount stacked on
+// the scratch directory changes it, and at a pivot. After the pivot the
+// root is "/", which opens the calling thread's root whatever is mounted
+// on it, and only pivot_root (or chroot) moves that.
+func (r *run) holdRoot(root string) (string, error) {
+	if r.root.name == root {
+		return r.root.path, nil
+	}
+	r.dropRoot()
+	resolved, release, err := r.sys.Resolve("", root)
+	if err != nil {
+		return "", err
+	}
+	r.root = heldRoot{name: root, path: resolved, release: release}
+	return resolved, nil
+}
+
+// dropRoot releases the held root, if any.
+func (r *run) dropRoot() {
+	if r.root.release != nil {
+		r.root.release()
+	}
+	r.root = heldRoot{}
 }
 
 func (r *run) haveProc() bool {

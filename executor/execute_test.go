@@ -20,7 +20,7 @@ import (
 
 // hostArea mounts a tmpfs on /tmp (inside nstest's namespace) and builds a
 // base rootfs and a host media directory in it.
-func hostArea(t *testing.T) {
+func hostArea(t testing.TB) {
 	t.Helper()
 	if err := unix.Mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777"); err != nil {
 		t.Fatal(err)

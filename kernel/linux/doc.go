@@ -14,6 +14,14 @@
 // on exactly the file that was found and a symlink inside an untrusted base
 // rootfs cannot send it outside that root.
 //
+// Those paths are also understood on the way back in, to save the walk
+// through procfs that dominates a launch's system time: a root of the form
+// /proc/self/fd/N is used as descriptor N, and the calls that have an *at
+// form (mkdir, rmdir, symlink, lstat, readlink, lchown) take
+// /proc/self/fd/N/NAME as (N, NAME). Both mean what the kernel's own lookup
+// of the path means. mount(2) and umount2(2) have no such form and walk
+// the path.
+//
 // Namespaces are per thread: calls made by one goroutine act in the mount
 // namespace of whatever OS thread runs it. Callers that unshare or setns
 // must lock the goroutine to its thread (see package launch).

@@ -45,13 +45,25 @@ func (Linux) PivotRoot(newRoot, putOld string) error {
 
 // Mkdir creates a directory with exactly mode's chmod(1) bits. mkdir(2)
 // masks the mode with the umask and may drop the sticky bit, so the
-// directory is created and then chmod-ed through a descriptor opened with
-// O_NOFOLLOW, which cannot be redirected by a symlink swapped in between.
+// directory is created and then chmod-ed without following a symlink
+// swapped in between: fchmodat2(2) with AT_SYMLINK_NOFOLLOW (Linux 6.6),
+// one lookup, which refuses a symlink with EOPNOTSUPP; where that call is
+// missing (the same EOPNOTSUPP from x/sys, or ENOSYS or EPERM from a
+// seccomp filter that does not know it), through a descriptor opened with
+// O_NOFOLLOW, which fails on a symlink with ELOOP.
 func (Linux) Mkdir(path string, mode uint32) error {
-	if err := unix.Mkdir(path, mode&0o777); err != nil {
+	dirfd, name := atPath(path)
+	if err := unix.Mkdirat(dirfd, name, mode&0o777); err != nil {
 		return pathError("mkdir", path, err)
 	}
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	err := unix.Fchmodat(dirfd, name, mode&0o7777, unix.AT_SYMLINK_NOFOLLOW)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, unix.EOPNOTSUPP) && !errors.Is(err, unix.ENOSYS) && !errors.Is(err, unix.EPERM) {
+		return pathError("fchmodat2", path, err)
+	}
+	fd, err := unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return pathError("open", path, err)
 	}
@@ -64,7 +76,8 @@ func (Linux) Mkdir(path string, mode uint32) error {
 
 // Rmdir is rmdir(2).
 func (Linux) Rmdir(path string) error {
-	if err := unix.Rmdir(path); err != nil {
+	dirfd, name := atPath(path)
+	if err := unix.Unlinkat(dirfd, name, unix.AT_REMOVEDIR); err != nil {
 		return pathError("rmdir", path, err)
 	}
 	return nil
@@ -72,7 +85,8 @@ func (Linux) Rmdir(path string) error {
 
 // Symlink is symlink(2).
 func (Linux) Symlink(target, linkpath string) error {
-	if err := unix.Symlink(target, linkpath); err != nil {
+	dirfd, name := atPath(linkpath)
+	if err := unix.Symlinkat(target, dirfd, name); err != nil {
 		return &Error{Op: "symlink", Source: target, Target: linkpath, Err: err}
 	}
 	return nil
@@ -81,7 +95,8 @@ func (Linux) Symlink(target, linkpath string) error {
 // Lstat is lstat(2).
 func (Linux) Lstat(path string) (kernel.Stat, error) {
 	var st unix.Stat_t
-	if err := unix.Lstat(path, &st); err != nil {
+	dirfd, name := atPath(path)
+	if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		return kernel.Stat{}, pathError("lstat", path, err)
 	}
 	return statFromUnix(&st), nil
@@ -121,7 +136,8 @@ func statFromUnix(st *unix.Stat_t) kernel.Stat {
 func (Linux) Readlink(path string) (string, error) {
 	for size := 256; ; size *= 2 {
 		buf := make([]byte, size)
-		n, err := unix.Readlink(path, buf)
+		dirfd, name := atPath(path)
+		n, err := unix.Readlinkat(dirfd, name, buf)
 		if err != nil {
 			return "", pathError("readlink", path, err)
 		}
@@ -141,7 +157,8 @@ func (Linux) Chdir(path string) error {
 
 // Chown is lchown(2).
 func (Linux) Chown(path string, uid, gid int) error {
-	if err := unix.Lchown(path, uid, gid); err != nil {
+	dirfd, name := atPath(path)
+	if err := unix.Fchownat(dirfd, name, uid, gid, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		return &Error{Op: "lchown", Target: path, Data: fmt.Sprintf("%d:%d", uid, gid), Err: err}
 	}
 	return nil

@@ -160,6 +160,28 @@ func TestResolveStaysInRoot(t *testing.T) {
 	if _, _, err := sys.Resolve(root, "missing/x"); !errors.Is(err, unix.ENOENT) {
 		t.Errorf("Resolve(missing): got %v, want ENOENT", err)
 	}
+	// A root that Resolve returned is used as the descriptor it names.
+	held, releaseRoot, err := sys.Resolve("", root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"media", "/var/lib/snapd", "/../etc"} {
+		path, release, err := sys.Resolve(held, name)
+		if err != nil {
+			t.Errorf("Resolve(%s, %q): %v", held, name, err)
+			continue
+		}
+		got, err := os.Stat(path)
+		release()
+		release() // a second release must not close a reused descriptor
+		if err != nil || !os.SameFile(got, want) {
+			t.Errorf("Resolve(%s, %q) = %s, want the root's own etc", held, name, path)
+		}
+	}
+	releaseRoot()
+	if _, _, err := sys.Resolve(held, "etc"); !errors.Is(err, unix.EBADF) {
+		t.Errorf("Resolve(a released root, etc): got %v, want EBADF", err)
+	}
 	// Without a root the lookup is the caller's own.
 	path, release, err := sys.Resolve("", "/etc")
 	if err != nil {
@@ -212,5 +234,60 @@ func TestMountThroughResolvedPath(t *testing.T) {
 	}
 	if err := sys.Unmount(dst, 0); !errors.Is(err, unix.EINVAL) {
 		t.Errorf("Unmount of a non-mount point: got %v, want EINVAL", err)
+	}
+}
+
+// TestCallsBelowResolvedDescriptor checks the calls that take a path below
+// a descriptor Resolve returned (/proc/self/fd/N/NAME), which run as *at
+// calls on the descriptor, against the same calls on plain paths.
+func TestCallsBelowResolvedDescriptor(t *testing.T) {
+	dir := t.TempDir()
+	held, release, err := sys.Resolve("", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	if err := sys.Mkdir(held+"/d", 0o1777); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(filepath.Join(dir, "d")); err != nil || st.Mode() != fs.ModeDir|fs.ModeSticky|0o777 {
+		t.Errorf("Mkdir(%s/d, 01777): got %v, %v, want a directory with mode dtrwxrwxrwx", held, st.Mode(), err)
+	}
+	if err := sys.Symlink("/etc", held+"/d/link"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.Readlink(filepath.Join(dir, "d/link")); err != nil || got != "/etc" {
+		t.Errorf("Symlink below %s: got %q, %v, want /etc", held, got, err)
+	}
+	if got, err := sys.Readlink(held + "/d/link"); err != nil || got != "/etc" {
+		t.Errorf("Readlink below %s: got %q, %v, want /etc", held, got, err)
+	}
+	if st, err := sys.Lstat(held + "/d/link"); err != nil || !st.IsSymlink() {
+		t.Errorf("Lstat below %s: got %v, %v, want the link itself", held, st.Mode, err)
+	}
+	// mkdir over the link fails and does not follow it.
+	if err := sys.Mkdir(held+"/d/link", 0o755); !errors.Is(err, unix.EEXIST) {
+		t.Errorf("Mkdir over a symlink: got %v, want EEXIST", err)
+	}
+	if err := sys.Rmdir(held + "/d"); !errors.Is(err, unix.ENOTEMPTY) {
+		t.Errorf("Rmdir of a full directory: got %v, want ENOTEMPTY", err)
+	}
+	os.Remove(filepath.Join(dir, "d/link"))
+	if err := sys.Rmdir(held + "/d"); err != nil {
+		t.Errorf("Rmdir(%s/d): %v", held, err)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "d")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("after Rmdir: %v, want the directory gone", err)
+	}
+	// A doubled slash is not an absolute name for the *at call: the path
+	// stays below the descriptor, as the kernel's own lookup keeps it.
+	if err := sys.Mkdir(held+"//e", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "e")); err != nil {
+		t.Errorf("Mkdir(%s//e): %v, want %s/e", held, err, dir)
+	}
+	if err := sys.Mkdir("/proc/self/fd/x/e", 0o700); !errors.Is(err, unix.ENOENT) {
+		t.Errorf("Mkdir below a bad descriptor name: got %v, want ENOENT from the plain path", err)
 	}
 }
