@@ -25,21 +25,25 @@
 // <state>/ns/<snap>.mnt. The kernel (mnt_ns_loop) only allows that from a
 // namespace older than the captured one, and the bind must land in the
 // original namespace, so snap-confine forks a capture helper before it
-// unshares. Here the helper is a second goroutine locked to another
-// thread of the same process, which stays in the original namespace (it
-// checks its own namespace inode before doing anything) and binds
-// /proc/<pid>/task/<tid>/ns/mnt for the launching thread. It runs right
-// after the unshare, before the program: a capture that the kernel refuses
-// can then be retried with a fresh unshare at no cost. The namespace only
-// becomes joinable once the program succeeded and <snap>.info was written;
-// a .mnt without a matching .info is stale and rebuilt.
+// unshares. Here the launching thread steps back instead: it opens its
+// namespace file before it unshares and, for each call that must happen
+// in the original namespace (the capture, recording <snap>.info, the
+// clean-up after a failure), joins it with setns(2), makes the call and
+// joins the new namespace again through a descriptor of it. unshare(2)
+// already gave the thread a file system context of its own, which setns
+// requires. A helper thread cost a thread start and a hand-over per call,
+// a good part of a cold launch. The capture runs right after the unshare,
+// before the program: a capture that the kernel refuses can then be
+// retried with a fresh unshare at no cost. The namespace only becomes
+// joinable once the program succeeded and <snap>.info was written; a
+// .mnt without a matching .info is stale and rebuilt.
 //
 // # The 6.18.y namespace id ordering bug
 //
 // On Linux 6.18.y mount namespace ids come from per-CPU batches, so a
 // namespace made later on another CPU can get a smaller id, and the
 // capture then fails with EINVAL at random. Right after unshare, Run
-// compares the new namespace's id (NS_GET_ID) with the capturing thread's
+// compares the new namespace's id (NS_GET_ID) with the original one's
 // and, while it is not greater, moves the thread to each allowed CPU in
 // turn (sched_setaffinity) and unshares again; the CPU whose batch gave
 // the older id is among them, so this ends. On other kernels the first

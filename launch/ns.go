@@ -3,8 +3,7 @@ package launch
 import (
 	"errors"
 	"fmt"
-	"os"
-	"runtime"
+	"strconv"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -13,25 +12,10 @@ import (
 // threadNS is the calling thread's mount namespace file.
 const threadNS = "/proc/thread-self/ns/mnt"
 
-// nsInode returns the inode of a namespace file: two files name the same
-// namespace exactly when their inodes are equal.
-func nsInode(path string) (uint64, error) {
-	var st unix.Stat_t
-	if err := unix.Stat(path, &st); err != nil {
-		return 0, fmt.Errorf("cannot inspect %s: %w", path, err)
-	}
-	return st.Ino, nil
-}
-
-// nsID returns the namespace id (NS_GET_ID) of a namespace file, or 0 when
-// the kernel predates the ioctl (there ids play no part in the loop check
-// that the ordering workaround is about).
-func nsID(path string) (uint64, error) {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return 0, fmt.Errorf("cannot open %s: %w", path, err)
-	}
-	defer unix.Close(fd)
+// nsID returns the namespace id (NS_GET_ID) of an open namespace file,
+// or 0 when the kernel predates the ioctl (there ids play no part in the
+// loop check that the ordering workaround is about).
+func nsID(fd int, path string) (uint64, error) {
 	id, err := unix.IoctlGetUint64(fd, unix.NS_GET_ID)
 	if errors.Is(err, unix.ENOTTY) || errors.Is(err, unix.EINVAL) {
 		return 0, nil
@@ -40,6 +24,15 @@ func nsID(path string) (uint64, error) {
 		return 0, fmt.Errorf("cannot get the id of %s: %w", path, err)
 	}
 	return id, nil
+}
+
+// openNS opens the calling thread's mount namespace file.
+func openNS() (int, error) {
+	fd, err := unix.Open(threadNS, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, fmt.Errorf("cannot open %s: %w", threadNS, err)
+	}
+	return fd, nil
 }
 
 // reorders counts the namespaces that came out of order and had to be
@@ -53,23 +46,37 @@ const maxOrderRounds = 8
 
 // unshareOrdered moves the calling (locked) thread into a new mount
 // namespace whose id is greater than ref, working around the 6.18.y
-// per-CPU id batches (see the package documentation). It must run before
-// anything is mounted in the new namespace, since it may replace it.
-func unshareOrdered(ref uint64) error {
+// per-CPU id batches (see the package documentation), and returns a
+// descriptor of the new namespace, which the caller closes. It must run
+// before anything is mounted in the new namespace, since it may replace
+// it.
+func unshareOrdered(ref uint64) (int, error) {
 	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
-		return fmt.Errorf("cannot unshare the mount namespace: %w", err)
+		return -1, fmt.Errorf("cannot unshare the mount namespace: %w", err)
 	}
+	// ordered opens the new namespace and reports whether its id is
+	// greater than ref; it keeps the descriptor only when it is.
+	fd := -1
 	ordered := func() (bool, error) {
-		id, err := nsID(threadNS)
-		return ref == 0 || id == 0 || id > ref, err
+		var err error
+		if fd, err = openNS(); err != nil {
+			return false, err
+		}
+		id, err := nsID(fd, threadNS)
+		if err == nil && (ref == 0 || id == 0 || id > ref) {
+			return true, nil
+		}
+		unix.Close(fd)
+		fd = -1
+		return false, err
 	}
 	if ok, err := ordered(); ok || err != nil {
-		return err
+		return fd, err
 	}
 	reorders.Add(1)
 	var allowed unix.CPUSet
 	if err := unix.SchedGetaffinity(0, &allowed); err != nil {
-		return fmt.Errorf("cannot read the CPU affinity: %w", err)
+		return -1, fmt.Errorf("cannot read the CPU affinity: %w", err)
 	}
 	defer unix.SchedSetaffinity(0, &allowed)
 	for range maxOrderRounds {
@@ -83,76 +90,74 @@ func unshareOrdered(ref uint64) error {
 				continue
 			}
 			if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
-				return fmt.Errorf("cannot unshare the mount namespace: %w", err)
+				return -1, fmt.Errorf("cannot unshare the mount namespace: %w", err)
 			}
 			if ok, err := ordered(); ok || err != nil {
-				return err
+				return fd, err
 			}
 		}
 	}
-	return fmt.Errorf("cannot create a mount namespace newer than %d: ids out of order on every CPU", ref)
+	return -1, fmt.Errorf("cannot create a mount namespace newer than %d: ids out of order on every CPU", ref)
 }
 
-// capturer is a goroutine locked to a thread that stays in the original
-// mount namespace: the counterpart of snap-confine's capture helper. The
-// launching thread hands it the calls that must happen there.
-type capturer struct {
-	reqs chan func() error
-	errs chan error
-	id   uint64 // the id of its namespace, the reference for ordering
+// origin is the mount namespace a launch started in, held open so that
+// the launching thread can step back into it for the calls that must
+// happen there: snap-confine's capture helper, without a helper. A second
+// thread (or process) would cost a thread start and a hand-over per call,
+// which setns(2) does not; setns needs a thread whose file system context
+// is its own, which unshare(CLONE_NEWNS) has already given it.
+type origin struct {
+	fd int    // the namespace file, opened before the unshare
+	id uint64 // its id, the reference for ordering
 }
 
-// startCapturer starts the capturer and checks that its thread is in the
-// namespace with inode want (the launcher's, before it unshares).
-func startCapturer(want uint64) (*capturer, error) {
-	c := &capturer{reqs: make(chan func() error), errs: make(chan error)}
-	go func() {
-		runtime.LockOSThread()
-		// This thread never changes namespace, so it may go back to the
-		// pool when the capturer stops.
-		defer runtime.UnlockOSThread()
-		ino, err := nsInode(threadNS)
-		if err == nil && ino != want {
-			err = errors.New("cannot start the capture helper: its thread is not in the original mount namespace")
-		}
-		if err == nil {
-			c.id, err = nsID(threadNS)
-		}
-		c.errs <- err
-		if err != nil {
-			return
-		}
-		for f := range c.reqs {
-			c.errs <- f()
-		}
-	}()
-	if err := <-c.errs; err != nil {
+// openOrigin opens the calling thread's namespace as the origin.
+func openOrigin() (*origin, error) {
+	fd, err := openNS()
+	if err != nil {
 		return nil, err
 	}
-	return c, nil
+	id, err := nsID(fd, threadNS)
+	if err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	return &origin{fd: fd, id: id}, nil
 }
 
-// do runs f on the capturer's thread.
-func (c *capturer) do(f func() error) error {
-	c.reqs <- f
-	return <-c.errs
+func (o *origin) close() { unix.Close(o.fd) }
+
+// do runs f in the original namespace and then returns the calling
+// thread to the namespace it was in, which fd names. Joining a namespace
+// also moves the thread's root and working directory to the namespace's
+// root; the launch sets the working directory again before exec, and the
+// root is what a later launch that joins the namespace gets too. If the
+// way back fails, do says so: the caller must not go on in the original
+// namespace.
+func (o *origin) do(fd int, f func() error) error {
+	if err := unix.Setns(o.fd, unix.CLONE_NEWNS); err != nil {
+		return fmt.Errorf("cannot return to the original mount namespace: %w", err)
+	}
+	err := f()
+	if serr := unix.Setns(fd, unix.CLONE_NEWNS); serr != nil {
+		return fmt.Errorf("cannot return to the new mount namespace: %w", serr)
+	}
+	return err
 }
 
-func (c *capturer) stop() { close(c.reqs) }
-
-// capture bind-mounts the namespace of thread tid of this process onto
-// dst, creating dst (mode 0600, never through a symlink). It runs in the
-// original namespace, where dst must appear.
-func capture(c *capturer, tid int, dst string) error {
-	return c.do(func() error {
-		fd, err := unix.Open(dst, unix.O_CREAT|unix.O_EXCL|unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+// capture bind-mounts the namespace that fd names onto dst, creating dst
+// (mode 0600, never through a symlink), from the original namespace,
+// where dst must appear. The kernel allows the bind only from a namespace
+// older than the captured one (mnt_ns_loop), hence the ordering.
+func capture(o *origin, fd int, dst string) error {
+	return o.do(fd, func() error {
+		f, err := unix.Open(dst, unix.O_CREAT|unix.O_EXCL|unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 		if err != nil {
 			return fmt.Errorf("cannot create %s: %w", dst, err)
 		}
-		unix.Close(fd)
-		src := fmt.Sprintf("/proc/%d/task/%d/ns/mnt", os.Getpid(), tid)
-		if err := unix.Mount(src, dst, "", unix.MS_BIND, ""); err != nil {
-			os.Remove(dst)
+		unix.Close(f)
+		if err := unix.Mount("/proc/self/fd/"+strconv.Itoa(fd), dst, "", unix.MS_BIND, ""); err != nil {
+			unix.Unlink(dst)
 			return fmt.Errorf("cannot preserve mount namespace at %s: %w", dst, err)
 		}
 		return nil

@@ -25,7 +25,7 @@ func tmpfsDir(t *testing.T) string {
 
 // preserveOnce makes a namespace on a fresh thread, the way create does,
 // preserves it at dst and discards it again.
-func preserveOnce(c *capturer, dst string, cpu int) error {
+func preserveOnce(o *origin, dst string, cpu int) error {
 	errs := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread dies with its namespace
@@ -39,21 +39,24 @@ func preserveOnce(c *capturer, dst string, cpu int) error {
 			all.Set(i)
 		}
 		unix.SchedSetaffinity(0, &all)
-		if err := unshareOrdered(c.id); err != nil {
+		fd, err := unshareOrdered(o.id)
+		if err != nil {
 			errs <- err
 			return
 		}
-		errs <- capture(c, unix.Gettid(), dst)
-	}()
-	if err := <-errs; err != nil {
-		return err
-	}
-	return c.do(func() error {
-		if err := unix.Unmount(dst, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW); err != nil {
-			return err
+		defer unix.Close(fd)
+		if err := capture(o, fd, dst); err != nil {
+			errs <- err
+			return
 		}
-		return os.Remove(dst)
-	})
+		errs <- o.do(fd, func() error {
+			if err := unix.Unmount(dst, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW); err != nil {
+				return err
+			}
+			return os.Remove(dst)
+		})
+	}()
+	return <-errs
 }
 
 // TestPreserve500 preserves 500 namespaces in a row, each started on a
@@ -69,23 +72,76 @@ func TestPreserve500(t *testing.T) {
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	ino, err := nsInode(threadNS)
+	o, err := openOrigin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := startCapturer(ino)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.stop()
+	defer o.close()
 	before := reorders.Load()
 	dst := filepath.Join(dir, "snap.mnt")
 	for i := range 500 {
-		if err := preserveOnce(c, dst, i%runtime.NumCPU()); err != nil {
+		if err := preserveOnce(o, dst, i%runtime.NumCPU()); err != nil {
 			t.Fatalf("preserve %d: %v", i, err)
 		}
 	}
 	t.Logf("500 namespaces preserved; %d came out of order and were made again", reorders.Load()-before)
+}
+
+// TestOriginDoReturns checks that a call made in the original namespace
+// through origin.do leaves the thread in the new namespace again, and
+// that a mount it makes lands in the original one.
+func TestOriginDoReturns(t *testing.T) {
+	if nstest.Reexec(t) {
+		return
+	}
+	dir := tmpfsDir(t)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	o, err := openOrigin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.close()
+	marker := filepath.Join(dir, "m")
+	os.Mkdir(marker, 0o755)
+	errs := make(chan error, 1)
+	var inNew, inOrig bool
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread dies with its namespace
+		fd, err := unshareOrdered(o.id)
+		if err != nil {
+			errs <- err
+			return
+		}
+		defer unix.Close(fd)
+		newIno := nsInodeOf(t, threadNS)
+		err = o.do(fd, func() error {
+			inOrig = nsInodeOf(t, threadNS) != newIno
+			return unix.Mount("tmpfs", marker, "tmpfs", 0, "")
+		})
+		inNew = nsInodeOf(t, threadNS) == newIno
+		errs <- err
+	}()
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+	if !inOrig || !inNew {
+		t.Errorf("origin.do: ran in the original namespace %v, came back to the new one %v, want both", inOrig, inNew)
+	}
+	var st unix.Statx_t
+	unix.Statx(unix.AT_FDCWD, marker, 0, unix.STATX_TYPE, &st)
+	if st.Attributes&unix.STATX_ATTR_MOUNT_ROOT == 0 {
+		t.Errorf("the mount made through origin.do is not in the original namespace")
+	}
+	unix.Unmount(marker, unix.MNT_DETACH)
+}
+
+func nsInodeOf(t *testing.T, path string) uint64 {
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		t.Error(err)
+	}
+	return st.Ino
 }
 
 func BenchmarkPreserve(b *testing.B) {
@@ -96,15 +152,16 @@ func BenchmarkPreserve(b *testing.B) {
 		b.Skip("run inside a throwaway namespace: go test -bench . with CONFINE_NSTEST_INSIDE=1 under unshare -m")
 	}
 	dir := b.TempDir()
-	ino, _ := nsInode(threadNS)
-	c, err := startCapturer(ino)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	o, err := openOrigin()
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer c.stop()
+	defer o.close()
 	dst := filepath.Join(dir, "snap.mnt")
 	for i := 0; b.Loop(); i++ {
-		if err := preserveOnce(c, dst, i%runtime.NumCPU()); err != nil {
+		if err := preserveOnce(o, dst, i%runtime.NumCPU()); err != nil {
 			b.Fatal(err)
 		}
 	}

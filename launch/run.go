@@ -115,29 +115,27 @@ func enter(cfg Config, p paths) error {
 
 // create builds the namespace on the calling thread and preserves it.
 func create(cfg Config, p paths) error {
-	orig, err := nsInode(threadNS)
+	o, err := openOrigin()
 	if err != nil {
 		return err
 	}
-	c, err := startCapturer(orig)
-	if err != nil {
-		return err
-	}
-	defer c.stop()
-	tid := unix.Gettid()
+	defer o.close()
+	var fd int
 	for try := 1; ; try++ {
-		if err := unshareOrdered(c.id); err != nil {
+		if fd, err = unshareOrdered(o.id); err != nil {
 			return err
 		}
-		err := capture(c, tid, p.mnt)
+		err := capture(o, fd, p.mnt)
 		if err == nil {
 			break
 		}
+		unix.Close(fd)
 		if !errors.Is(err, unix.EINVAL) || try == maxCaptureTries {
 			return err
 		}
 		tracef(cfg, "capture refused (%v), unsharing again", err)
 	}
+	defer unix.Close(fd)
 	tracef(cfg, "created mount namespace (preserved at %s)", p.mnt)
 	if _, err := executor.Execute(cfg.Program, linux.Linux{}, executor.Options{Trace: cfg.Trace, ScratchPattern: cfg.ScratchPattern}); err != nil {
 		var leftovers []string
@@ -145,7 +143,7 @@ func create(cfg Config, p paths) error {
 		if errors.As(err, &opErr) {
 			leftovers = opErr.Leftovers
 		}
-		derr := c.do(func() error {
+		derr := o.do(fd, func() error {
 			// Directories that are mount points in the failed namespace
 			// are plain (and empty) ones here.
 			for _, dir := range leftovers {
@@ -158,7 +156,7 @@ func create(cfg Config, p paths) error {
 		}
 		return err
 	}
-	return c.do(func() error { return writeInfo(p, cfg.Program) })
+	return o.do(fd, func() error { return writeInfo(p, cfg.Program) })
 }
 
 func tracef(cfg Config, format string, args ...any) {

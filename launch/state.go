@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/moby/sys/mountinfo"
 	"golang.org/x/sys/unix"
@@ -16,13 +17,19 @@ import (
 )
 
 // ensureDir makes dir (mode 0755, root-owned) unless it exists, and checks
-// that what is there is a root-owned directory, not a symlink.
+// that what is there is a root-owned directory, not a symlink. It looks
+// first: on every launch but the first the directory is there, and one
+// lstat(2) is all it costs.
 func ensureDir(dir string) error {
-	if err := unix.Mkdir(dir, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
-		return fmt.Errorf("cannot create %s: %w", dir, err)
-	}
 	var st unix.Stat_t
-	if err := unix.Lstat(dir, &st); err != nil {
+	err := unix.Lstat(dir, &st)
+	if errors.Is(err, unix.ENOENT) {
+		if err := unix.Mkdir(dir, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
+			return fmt.Errorf("cannot create %s: %w", dir, err)
+		}
+		err = unix.Lstat(dir, &st)
+	}
+	if err != nil {
 		return fmt.Errorf("cannot inspect %s: %w", dir, err)
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
@@ -34,8 +41,8 @@ func ensureDir(dir string) error {
 	return nil
 }
 
-// ensureState creates the state directories and makes the namespace
-// directory a private mount point, as snap-confine does for /run/snapd/ns:
+// ensureState creates the namespace directory (enter made the state and
+// lock directories before it could lock) and makes it a private mount point, as snap-confine does for /run/snapd/ns:
 // preserved namespaces must neither propagate to other namespaces (where
 // they would pin them) nor receive mounts.
 //
@@ -45,10 +52,8 @@ func ensureDir(dir string) error {
 // private again is one cheap, idempotent mount(2). Only a kernel without
 // STATX_ATTR_MOUNT_ROOT (before 5.8) falls back to mountinfo.
 func ensureState(p paths) error {
-	for _, dir := range []string{p.state, p.lockDir, p.nsDir} {
-		if err := ensureDir(dir); err != nil {
-			return err
-		}
+	if err := ensureDir(p.nsDir); err != nil {
+		return err
 	}
 	mounted, err := isMountPoint(p.nsDir)
 	if err != nil {
@@ -112,43 +117,89 @@ func mountAt(dir string) (*mountinfo.Info, error) {
 // namespace, and must not force a rebuild on the next launch.
 func programHash(prog *plan.Program) string {
 	h := sha256.New()
+	var line []byte
 	for _, op := range prog.Ops {
-		fmt.Fprintf(h, "%s\x00%t\n", op.String(), op.Optional)
+		// op.String(), NUL, "true" or "false", newline: the bytes this
+		// hash has always been taken over, so that namespaces preserved
+		// by an older confine stay fresh.
+		line = append(line[:0], op.String()...)
+		line = append(line, 0)
+		line = strconv.AppendBool(line, op.Optional)
+		line = append(line, '\n')
+		h.Write(line)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
 func infoText(prog *plan.Program) string {
-	return fmt.Sprintf("program-sha256=%s\nprofile=%s\n", programHash(prog), prog.Profile)
+	return "program-sha256=" + programHash(prog) + "\nprofile=" + prog.Profile + "\n"
 }
 
 // writeInfo records what the preserved namespace was built from, through a
 // temporary file and rename so that a reader never sees half of it.
+// It uses the system calls directly: os.File would register each file
+// with the runtime's poller first, a system call that always fails for a
+// regular file.
 func writeInfo(p paths, prog *plan.Program) error {
 	tmp := p.info + ".tmp"
-	os.Remove(tmp)
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o644)
+	unix.Unlink(tmp)
+	fd, err := unix.Open(tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o644)
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", p.info, err)
 	}
-	_, err = f.WriteString(infoText(prog))
-	if cerr := f.Close(); err == nil {
+	err = writeAll(fd, []byte(infoText(prog)))
+	if cerr := unix.Close(fd); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, p.info)
+		err = unix.Rename(tmp, p.info)
 	}
 	if err != nil {
-		os.Remove(tmp)
+		unix.Unlink(tmp)
 		return fmt.Errorf("cannot write %s: %w", p.info, err)
 	}
 	return nil
 }
 
-// fresh reports whether the recorded info matches prog.
+func writeAll(fd int, data []byte) error {
+	for len(data) > 0 {
+		n, err := unix.Write(fd, data)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		data = data[n:]
+	}
+	return nil
+}
+
+// fresh reports whether the recorded info matches prog. It reads at most
+// one byte more than the expected text, which is all it takes to tell.
 func fresh(p paths, prog *plan.Program) bool {
-	data, err := os.ReadFile(p.info)
-	return err == nil && string(data) == infoText(prog)
+	fd, err := unix.Open(p.info, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	want := infoText(prog)
+	buf := make([]byte, len(want)+1)
+	n := 0
+	for n < len(buf) {
+		m, err := unix.Read(fd, buf[n:])
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return false
+		}
+		if m == 0 {
+			break
+		}
+		n += m
+	}
+	return string(buf[:n]) == want
 }
 
 // discardFiles detaches a preserved namespace and removes its files. It
@@ -159,8 +210,14 @@ func discardFiles(p paths) error {
 		return fmt.Errorf("cannot discard the namespace at %s: %w", p.mnt, err)
 	}
 	for _, f := range []string{p.info, p.mnt} {
-		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("cannot discard the namespace: %w", err)
+		// unlink(2) alone: os.Remove would try rmdir(2) too whenever
+		// the file is missing, as it is on every cold launch.
+		err := unix.Unlink(f)
+		if errors.Is(err, unix.EISDIR) {
+			err = unix.Rmdir(f)
+		}
+		if err != nil && !errors.Is(err, unix.ENOENT) {
+			return fmt.Errorf("cannot discard the namespace: %w", &os.PathError{Op: "remove", Path: f, Err: err})
 		}
 	}
 	return nil
