@@ -16,6 +16,7 @@ import (
 
 	"confine/builtins"
 	"confine/facts"
+	"confine/internal/starc"
 	"confine/plan"
 
 	"go.starlark.net/starlark"
@@ -84,9 +85,7 @@ func Eval(cfg Config) (*plan.Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	predeclared := builtins.Predeclared()
-	predeclared["facts"] = factsValue
-	predeclared["struct"] = starlark.NewBuiltin("struct", starlarkstruct.Make)
+	predeclared := newPredeclared(factsValue)
 	if testHookPredeclared != nil {
 		testHookPredeclared(predeclared)
 	}
@@ -122,7 +121,7 @@ func Eval(cfg Config) (*plan.Program, error) {
 
 	l.maxSteps = maxSteps
 	l.known = append(predeclared.Keys(), starlark.Universe.Keys()...)
-	if _, err := starlark.ExecFileOptions(options, thread, display, src, predeclared); err != nil {
+	if _, err := starc.Exec(options, thread, display, src, predeclared); err != nil {
 		return nil, l.newError(err, 0)
 	}
 	if len(prog.Ops) == 0 {
@@ -131,3 +130,29 @@ func Eval(cfg Config) (*plan.Program, error) {
 	}
 	return prog, nil
 }
+
+// newPredeclared returns the names every profile and module sees, with
+// facts bound to factsValue.
+func newPredeclared(factsValue starlark.Value) starlark.StringDict {
+	predeclared := builtins.Predeclared()
+	predeclared["facts"] = factsValue
+	predeclared["struct"] = starlark.NewBuiltin("struct", starlarkstruct.Make)
+	return predeclared
+}
+
+// Dialect returns the syntax options profiles and modules are parsed
+// with (a copy), for compiling them ahead of time.
+func Dialect() *syntax.FileOptions {
+	o := *options
+	return &o
+}
+
+// PredeclaredNames returns the predeclared names a profile or module is
+// resolved against, sorted, for compiling them ahead of time.
+func PredeclaredNames() []string {
+	return newPredeclared(starlark.None).Keys()
+}
+
+// ModuleName is the name a file of the stdlib carries in positions and
+// error messages when a profile loads it.
+func ModuleName(file string) string { return stdlibPrefix + file }

@@ -37,6 +37,47 @@ func testFacts() facts.Facts {
 	}
 }
 
+// evalCase is one testdata/*.txtar case.
+type evalCase struct {
+	ar              *txtar.Archive
+	profile, stdlib fstest.MapFS
+	facts           facts.Facts
+	want, wantErr   *txtar.File
+}
+
+func loadCase(t *testing.T, file string) *evalCase {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &evalCase{ar: ar, profile: fstest.MapFS{}, stdlib: fstest.MapFS{}, facts: testFacts()}
+	for i := range ar.Files {
+		af := &ar.Files[i]
+		switch {
+		case af.Name == "want":
+			c.want = af
+		case af.Name == "error":
+			c.wantErr = af
+		case af.Name == "facts":
+			for _, kv := range strings.Fields(string(af.Data)) {
+				if err := c.facts.SetPair(kv); err != nil {
+					t.Fatal(err)
+				}
+			}
+		case strings.HasPrefix(af.Name, "stdlib/"):
+			c.stdlib[strings.TrimPrefix(af.Name, "stdlib/")] = &fstest.MapFile{Data: af.Data}
+		default:
+			c.profile[af.Name] = &fstest.MapFile{Data: af.Data}
+		}
+	}
+	return c
+}
+
+func (c *evalCase) config() Config {
+	return Config{Profile: c.profile, File: "p.star", Stdlib: c.stdlib, Facts: c.facts, MaxSteps: 10000}
+}
+
 // TestEval runs each testdata/*.txtar case: the profile p.star, its
 // siblings, stdlib/*.star as the stdlib, optional "facts" (KEY=VALUE
 // lines), and either "want" (the program text; -update rewrites it) or
@@ -49,33 +90,9 @@ func TestEval(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			profile, stdlib := fstest.MapFS{}, fstest.MapFS{}
-			f := testFacts()
-			var want, wantErr *txtar.File
-			for i := range ar.Files {
-				af := &ar.Files[i]
-				switch {
-				case af.Name == "want":
-					want = af
-				case af.Name == "error":
-					wantErr = af
-				case af.Name == "facts":
-					for _, kv := range strings.Fields(string(af.Data)) {
-						if err := f.SetPair(kv); err != nil {
-							t.Fatal(err)
-						}
-					}
-				case strings.HasPrefix(af.Name, "stdlib/"):
-					stdlib[strings.TrimPrefix(af.Name, "stdlib/")] = &fstest.MapFile{Data: af.Data}
-				default:
-					profile[af.Name] = &fstest.MapFile{Data: af.Data}
-				}
-			}
-			prog, err := Eval(Config{Profile: profile, File: "p.star", Stdlib: stdlib, Facts: f, MaxSteps: 10000})
+			c := loadCase(t, file)
+			ar, want, wantErr := c.ar, c.want, c.wantErr
+			prog, err := Eval(c.config())
 			if wantErr != nil {
 				if err == nil {
 					t.Fatalf("got program\n%s\nwant an error", prog.Text())

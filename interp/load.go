@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"confine/builtins"
+	"confine/internal/starc"
 
 	"go.starlark.net/starlark"
 )
@@ -69,7 +70,7 @@ func (l *loader) load(thread *starlark.Thread, name string) (starlark.StringDict
 	l.stack = append(l.stack, display)
 	depth := thread.CallStackDepth()
 	prev := builtins.SetLoading(thread, display)
-	globals, err := starlark.ExecFileOptions(options, thread, display, src, l.predeclared)
+	globals, err := starc.Exec(options, thread, display, src, l.predeclared)
 	builtins.SetLoading(thread, prev)
 	l.stack = l.stack[:len(l.stack)-1]
 	if err != nil {

@@ -27,6 +27,11 @@ import (
 //go:embed *.star
 var FS embed.FS
 
+// The bytecode of the files above (compiled.starc, registered by
+// compiled.go) saves parsing them on every evaluation.
+//
+//go:generate go run confine/internal/precompile
+
 // Names lists the shipped profiles by name (file name without .star),
 // sorted, leaving out *_test.star files.
 func Names() []string {

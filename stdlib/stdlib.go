@@ -18,3 +18,8 @@ import "embed"
 //
 //go:embed *.star
 var FS embed.FS
+
+// The bytecode of the files above (compiled.starc, registered by
+// compiled.go) saves parsing them on every evaluation.
+//
+//go:generate go run confine/internal/precompile -stdlib
