@@ -1,8 +1,9 @@
 package facts
 
 import (
-	"os"
 	"path"
+
+	"golang.org/x/sys/unix"
 )
 
 // BaseWatchedPaths are the base snap's paths whose presence BasePaths
@@ -24,9 +25,10 @@ var BaseWatchedPaths = []string{
 // BaseWatchedPaths.
 func basePaths(rel func(string) string, baseDir string) []string {
 	var out []string
+	var st unix.Stat_t
 	for _, p := range BaseWatchedPaths {
-		fi, err := os.Lstat(rel(path.Join(baseDir, p)))
-		if err == nil && (fi.IsDir() || fi.Mode().IsRegular()) {
+		err := ignoringEINTR(func() error { return unix.Lstat(rel(path.Join(baseDir, p)), &st) })
+		if t := st.Mode & unix.S_IFMT; err == nil && (t == unix.S_IFDIR || t == unix.S_IFREG) {
 			out = append(out, p)
 		}
 	}

@@ -3,12 +3,10 @@ package facts
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -102,18 +100,24 @@ const (
 // normally). A missing file means the fact takes its default; only a
 // host that contradicts itself (say, /snap a symlink to somewhere odd)
 // is an error.
+//
+// It runs at the start of every launch, so it asks the kernel as little
+// as it can: one read of the root directory answers, from each entry's
+// type, whether /lib and /snap are symlinks and which top-level watched
+// paths exist, and files are read with plain system calls, no os.File.
 func Gather(root string) (Facts, error) {
 	var f Facts
 	if root == "" {
 		return f, errors.New("facts: empty root directory")
 	}
-	if fi, err := os.Stat(root); err != nil {
-		return f, fmt.Errorf("facts: %w", err)
-	} else if !fi.IsDir() {
-		return f, fmt.Errorf("facts: %s: not a directory", root)
+	if root != "/" {
+		if fi, err := os.Stat(root); err != nil {
+			return f, fmt.Errorf("facts: %w", err)
+		} else if !fi.IsDir() {
+			return f, fmt.Errorf("facts: %s: not a directory", root)
+		}
 	}
 	host := hostRoot(root)
-	rel, resolve := host.lpath, host.path
 
 	osr, err := readOSRelease(host)
 	if err != nil {
@@ -124,32 +128,30 @@ func Gather(root string) (Facts, error) {
 	f.DistroVariant = osr.VariantID
 	f.Classic = !(osr.ID == "ubuntu-core" || (osr.ID == "ubuntu" && osr.VariantID == "snappy"))
 
-	if target, err := os.Readlink(rel("/lib")); err == nil {
-		f.MergedUsr = path.Clean(strings.TrimPrefix(target, "/")) == "usr/lib"
+	if f.RootEntries, err = readEntries(root); err != nil {
+		return f, err
 	}
-
-	f.SnapMountDir, err = snapMountDir(rel)
-	if err != nil {
+	if lib, ok := findEntry(f.RootEntries, "lib"); ok && lib.Type == "symlink" {
+		f.MergedUsr = path.Clean(strings.TrimPrefix(lib.Target, "/")) == "usr/lib"
+	}
+	if f.SnapMountDir, err = snapMountDir(f.RootEntries); err != nil {
 		return f, err
 	}
 	for _, base := range []string{"core", "ubuntu-core"} {
 		dir := path.Join(f.SnapMountDir, base, "current")
-		if fi, err := host.stat(dir); err == nil && fi.IsDir() {
+		if host.isDir(dir) {
 			f.Base, f.BaseDir = base, dir
 			break
 		}
 	}
 	if f.BaseDir != "" {
-		if f.BaseEntries, err = readEntries(resolve(f.BaseDir)); err != nil {
+		if f.BaseEntries, err = readEntries(host.path(f.BaseDir)); err != nil {
 			return f, err
 		}
-		f.BasePaths = basePaths(rel, f.BaseDir)
-	}
-	if f.RootEntries, err = readEntries(root); err != nil {
-		return f, err
+		f.BasePaths = basePaths(host.lpath, f.BaseDir)
 	}
 	for _, p := range WatchedPaths {
-		if _, err := host.stat(p); err == nil {
+		if host.existsIn(f.RootEntries, p) {
 			f.HostPaths = append(f.HostPaths, p)
 		}
 	}
@@ -161,55 +163,33 @@ func Gather(root string) (Facts, error) {
 }
 
 // snapMountDir probes the snap mount directory the way snap-confine has
-// since 2024 (snap-dir.c): /snap a directory means /snap; absent means
-// /var/lib/snapd/snap; a symlink must point at /var/lib/snapd/snap.
-func snapMountDir(rel func(string) string) (string, error) {
-	fi, err := os.Lstat(rel(SnapMountDirDefault))
+// since 2024 (snap-dir.c), from the entries of the root directory: /snap
+// a directory means /snap; absent means /var/lib/snapd/snap; a symlink
+// must point at /var/lib/snapd/snap.
+func snapMountDir(rootEntries []Entry) (string, error) {
+	e, ok := findEntry(rootEntries, SnapMountDirDefault[1:])
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	case !ok:
 		return SnapMountDirAlt, nil
-	case err != nil:
-		return "", fmt.Errorf("facts: snap mount dir: %w", err)
-	case fi.Mode()&fs.ModeSymlink != 0:
-		target, err := os.Readlink(rel(SnapMountDirDefault))
-		if err != nil {
-			return "", fmt.Errorf("facts: snap mount dir: %w", err)
-		}
-		if path.Clean("/"+target) != SnapMountDirAlt {
-			return "", fmt.Errorf("facts: snap mount dir: /snap is a symlink to %q, want %s", target, SnapMountDirAlt)
+	case e.Type == "symlink":
+		if path.Clean("/"+e.Target) != SnapMountDirAlt {
+			return "", fmt.Errorf("facts: snap mount dir: /snap is a symlink to %q, want %s", e.Target, SnapMountDirAlt)
 		}
 		return SnapMountDirAlt, nil
-	case fi.IsDir():
+	case e.Type == "dir":
 		return SnapMountDirDefault, nil
 	default:
 		return "", fmt.Errorf("facts: snap mount dir: /snap is neither a directory nor a symlink")
 	}
 }
 
-// readEntries lists the top-level entries of dir, sorted by name.
-func readEntries(dir string) ([]Entry, error) {
-	des, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("facts: %w", err)
+// findEntry finds name in entries sorted by name.
+func findEntry(entries []Entry, name string) (Entry, bool) {
+	i, ok := slices.BinarySearchFunc(entries, name, func(e Entry, name string) int { return strings.Compare(e.Name, name) })
+	if !ok {
+		return Entry{}, false
 	}
-	entries := make([]Entry, 0, len(des))
-	for _, de := range des {
-		e := Entry{Name: de.Name(), Type: "other"}
-		switch t := de.Type(); {
-		case t.IsDir():
-			e.Type = "dir"
-		case t.IsRegular():
-			e.Type = "file"
-		case t&fs.ModeSymlink != 0:
-			e.Type = "symlink"
-			if e.Target, err = os.Readlink(filepath.Join(dir, de.Name())); err != nil {
-				return nil, fmt.Errorf("facts: %w", err)
-			}
-		}
-		entries = append(entries, e)
-	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
-	return entries, nil
+	return entries[i], true
 }
 
 // archOf maps a Go architecture to its Debian name and multiarch triplets.

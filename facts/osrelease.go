@@ -38,7 +38,9 @@ func readOSRelease(host hostRoot) (osRelease, error) {
 // systemd parser does. A missing ID means "linux".
 func parseOSRelease(text string) osRelease {
 	r := osRelease{ID: "linux"}
-	for _, line := range strings.Split(text, "\n") {
+	for rest := text; rest != ""; {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
 			continue

@@ -1,14 +1,14 @@
 package facts
 
 import (
-	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
-	"syscall"
+	"slices"
+	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
+	"golang.org/x/sys/unix"
 )
 
 // hostRoot maps the host's absolute paths to paths under the root that
@@ -50,31 +50,96 @@ func (r hostRoot) path(p string) string {
 	return resolved
 }
 
-// stat is stat(2) of the host path p. Under a root other than "/", the
-// path is resolved inside the root first and then not followed again: a
-// symlink left after resolution (a loop) would otherwise be followed out
-// of the root by the kernel.
-func (r hostRoot) stat(p string) (fs.FileInfo, error) {
+// stat is stat(2) of the host path p into st. Under a root other than
+// "/", the path is resolved inside the root first and then not followed
+// again: a symlink left after resolution (a loop) would otherwise be
+// followed out of the root by the kernel, so it is ELOOP.
+func (r hostRoot) stat(p string, st *unix.Stat_t) error {
 	if r == "/" {
-		return os.Stat(path.Clean("/" + p))
+		return ignoringEINTR(func() error { return unix.Stat(path.Clean("/"+p), st) })
 	}
-	fi, err := os.Lstat(r.path(p))
-	if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-		return nil, &fs.PathError{Op: "stat", Path: p, Err: syscall.ELOOP}
+	err := ignoringEINTR(func() error { return unix.Lstat(r.path(p), st) })
+	if err == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		return unix.ELOOP
 	}
-	return fi, err
+	return err
+}
+
+// exists reports whether stat(2) of the host path p succeeds.
+func (r hostRoot) exists(p string) bool {
+	var st unix.Stat_t
+	return r.stat(p, &st) == nil
+}
+
+// isDir reports whether the host path p is a directory, symlinks followed.
+func (r hostRoot) isDir(p string) bool {
+	var st unix.Stat_t
+	return r.stat(p, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR
+}
+
+// existsIn is exists, answered for a top-level path from the entries of
+// the root directory where it can be: an entry that is not a symlink
+// exists, a name that is not listed does not. Symlinks and deeper paths
+// are stat'ed.
+func (r hostRoot) existsIn(rootEntries []Entry, p string) bool {
+	p = path.Clean("/" + p)
+	if name := p[1:]; name != "" && !strings.Contains(name, "/") {
+		e, ok := findEntry(rootEntries, name)
+		if !ok {
+			return false
+		}
+		if e.Type != "symlink" {
+			return true
+		}
+	}
+	return r.exists(p)
 }
 
 // readFile reads at most limit bytes of the host file p, resolved as
-// stat resolves it.
-func (r hostRoot) readFile(p string, limit int64) ([]byte, error) {
-	if _, err := r.stat(p); err != nil {
-		return nil, err
+// stat resolves it (a symlink left under another root is ELOOP). It opens
+// the file with open(2) and reads it with read(2): an os.File would set up
+// the runtime's poller and query and reset the file's flags first.
+func (r hostRoot) readFile(p string, limit int) ([]byte, error) {
+	name, flags := path.Clean("/"+p), unix.O_RDONLY|unix.O_CLOEXEC
+	if r != "/" {
+		name, flags = r.path(p), flags|unix.O_NOFOLLOW
 	}
-	f, err := os.Open(r.path(p))
+	var fd int
+	err := ignoringEINTR(func() (err error) {
+		fd, err = unix.Open(name, flags, 0)
+		return err
+	})
 	if err != nil {
-		return nil, err
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, limit))
+	defer unix.Close(fd)
+	data := make([]byte, 0, 1024)
+	for len(data) < limit {
+		if len(data) == cap(data) {
+			data = slices.Grow(data, min(len(data), limit-len(data)))
+		}
+		var n int
+		err := ignoringEINTR(func() (err error) {
+			n, err = unix.Read(fd, data[len(data):min(cap(data), limit)])
+			return err
+		})
+		if err != nil {
+			return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+		}
+		if n == 0 {
+			break
+		}
+		data = data[:len(data)+n]
+	}
+	return data, nil
+}
+
+// ignoringEINTR retries call while it fails with EINTR, as the os package
+// does for the same system calls.
+func ignoringEINTR(call func() error) error {
+	for {
+		if err := call(); err != unix.EINTR {
+			return err
+		}
+	}
 }
