@@ -1,18 +1,26 @@
 package cli
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/binary"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 
+	"confine/facts"
 	"confine/launch"
 	"confine/plan"
 )
@@ -127,6 +135,10 @@ func runProgram(pf *ProfileFlags) (*plan.Program, error) {
 // shipped profile and stdlib module (a superset of what it loads), for a
 // profile PATH every .star file in its directory, and the facts. false
 // when the binary or a profile file cannot be read.
+//
+// Facts are encoded with facts.AppendKey, not JSON: building
+// encoding/json's encoders for them cost every launch about 200 µs. Other
+// values (tests pass maps) still go through JSON, marked apart.
 func programKey(spec string, f any) (string, bool) {
 	var st unix.Stat_t
 	if unix.Stat("/proc/self/exe", &st) != nil {
@@ -134,55 +146,135 @@ func programKey(spec string, f any) (string, bool) {
 	}
 	exe := strconv.FormatUint(st.Dev, 10) + ":" + strconv.FormatUint(st.Ino, 10) + ":" + strconv.FormatInt(st.Size, 10) +
 		":" + strconv.FormatInt(st.Mtim.Nano(), 10) + ":" + strconv.FormatInt(st.Ctim.Nano(), 10)
-	facts, err := json.Marshal(f)
-	if err != nil {
-		return "", false
+	var encoded []byte
+	switch f := f.(type) {
+	case facts.Facts:
+		encoded = f.AppendKey(make([]byte, 0, 2048))
+	case *facts.Facts:
+		encoded = f.AppendKey(make([]byte, 0, 2048))
+	default:
+		data, err := json.Marshal(f)
+		if err != nil {
+			return "", false
+		}
+		encoded = append([]byte("json\x00"), data...)
 	}
-	parts := [][]byte{[]byte("confine program cache 1"), []byte(version), []byte(exe), []byte(spec), facts}
-	var err2 error
+	parts := [][]byte{[]byte("confine program cache 2"), []byte(version), []byte(exe), []byte(spec), encoded}
+	var profiles []byte
+	var err error
 	if IsProfilePath(spec) {
 		abs, err := filepath.Abs(spec)
 		if err != nil {
 			return "", false
 		}
 		parts = append(parts, []byte(abs))
-		parts, err2 = appendSources(parts, os.DirFS(filepath.Dir(abs)), true)
-	} else {
-		parts, err2 = appendSources(parts, ShippedProfiles, false)
-	}
-	if err2 == nil {
-		parts, err2 = appendSources(parts, StdlibFS, false)
-	}
-	if err2 != nil {
+		profiles, err = sourcesDigest(os.DirFS(filepath.Dir(abs)), true)
+		if err != nil {
+			return "", false
+		}
+	} else if profiles, err = sourcesDigest(ShippedProfiles, false); err != nil {
 		return "", false
 	}
-	return launch.CacheKey(parts...), true
+	stdlib, err := sourcesDigest(StdlibFS, false)
+	if err != nil {
+		return "", false
+	}
+	return launch.CacheKey(append(parts, profiles, stdlib)...), true
 }
 
-// appendSources appends the name and content of every file of fsys (for
-// a profile's directory, only its top-level .star files: load() reaches
-// no subdirectory and no other file).
-func appendSources(parts [][]byte, fsys fs.FS, starsOnly bool) ([][]byte, error) {
+// embeddedDigests remembers sourcesDigest of each embedded file system for
+// the life of the process: what is built into the binary cannot change
+// under it, and a launch that misses the cache computes the key twice.
+// Keyed by the embed.FS value itself, so that a test swapping in another
+// file system never gets the digest of the one it replaced.
+var embeddedDigests struct {
+	sync.Mutex
+	m map[embed.FS][]byte
+}
+
+// sourcesDigest is a SHA-256 over the name and content of every file of
+// fsys, each length-prefixed, in fs.WalkDir's order (for a profile's
+// directory, only its top-level .star files: load() reaches no
+// subdirectory and no other file). A file that is not regular counts by
+// its name and a mark, never read (it could be a fifo). A nil fsys has
+// the empty digest, which no file system has.
+func sourcesDigest(fsys fs.FS, starsOnly bool) ([]byte, error) {
 	if fsys == nil {
-		return append(parts, nil), nil
+		return []byte{}, nil
 	}
-	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			return err
-		case d.IsDir() && starsOnly && name != ".":
-			return fs.SkipDir
-		case d.IsDir() || starsOnly && !strings.HasSuffix(name, ".star"):
-			return nil
+	efs, embedded := fsys.(embed.FS)
+	if embedded {
+		embeddedDigests.Lock()
+		defer embeddedDigests.Unlock()
+		if sum, ok := embeddedDigests.m[efs]; ok {
+			return sum, nil
 		}
-		if info, err := fs.Stat(fsys, name); err != nil || !info.Mode().IsRegular() {
-			// Not a profile load() could read; never block on a fifo.
-			parts = append(parts, []byte(name), []byte("\x00not a regular file"))
-			return nil
+	}
+	h := sha256.New()
+	var buf bytes.Buffer
+	if err := hashSources(h, fsys, ".", starsOnly, &buf); err != nil {
+		return nil, err
+	}
+	sum := h.Sum(nil)
+	if embedded {
+		if embeddedDigests.m == nil {
+			embeddedDigests.m = map[embed.FS][]byte{}
 		}
-		data, err := fs.ReadFile(fsys, name)
-		parts = append(parts, []byte(name), data)
+		embeddedDigests.m[efs] = sum
+	}
+	return sum, nil
+}
+
+// hashSources writes the files under dir to h for sourcesDigest, reading
+// each into buf (reused, so hashing allocates no copy per file).
+func hashSources(h hash.Hash, fsys fs.FS, dir string, starsOnly bool, buf *bytes.Buffer) error {
+	des, err := fs.ReadDir(fsys, dir)
+	if err != nil {
 		return err
-	})
-	return parts, err
+	}
+	for _, d := range des {
+		name := path.Join(dir, d.Name())
+		if d.IsDir() {
+			if starsOnly {
+				continue
+			}
+			if err := hashSources(h, fsys, name, starsOnly, buf); err != nil {
+				return err
+			}
+			continue
+		}
+		if starsOnly && !strings.HasSuffix(name, ".star") {
+			continue
+		}
+		buf.Reset()
+		if !d.Type().IsRegular() {
+			// A symlink counts as what it points to, as load() reads it.
+			if info, err := fs.Stat(fsys, name); err != nil || !info.Mode().IsRegular() {
+				writePart(h, []byte(name))
+				writePart(h, []byte("\x00not a regular file"))
+				continue
+			}
+		}
+		file, err := fsys.Open(name)
+		if err != nil {
+			return err
+		}
+		_, err = buf.ReadFrom(file)
+		file.Close()
+		if err != nil {
+			return err
+		}
+		writePart(h, []byte(name))
+		writePart(h, buf.Bytes())
+	}
+	return nil
+}
+
+// writePart writes p to h after its length, as launch.CacheKey frames
+// its parts.
+func writePart(h hash.Hash, p []byte) {
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(p)))
+	h.Write(n[:])
+	h.Write(p)
 }
