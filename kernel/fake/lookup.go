@@ -80,17 +80,23 @@ func (k *Kernel) walk(root, cwd loc, name string, flags walkFlags) (_ loc, err e
 	trailingSlash := strings.HasSuffix(name, "/") && name != "/"
 	push(name, true)
 	links := 0
+	// curDir caches cur.isDir() from the step that reached cur, which
+	// stat'ed it already: stats through afero are most of a walk's cost.
+	curDir, known := false, false
 	for len(stack) > 0 {
 		c := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if !cur.isDir() {
+		if !known {
+			curDir, known = cur.isDir(), true
+		}
+		if !curDir {
 			return loc{}, unix.ENOTDIR
 		}
 		switch c.name {
 		case ".":
 			continue
 		case "..":
-			cur = k.dotdot(cur, root)
+			cur, known = k.dotdot(cur, root), false
 			continue
 		}
 		next := loc{cur.m, join(cur.d, c.name)}
@@ -118,15 +124,20 @@ func (k *Kernel) walk(root, cwd loc, name string, flags walkFlags) (_ loc, err e
 				return loc{}, unix.ENOENT
 			}
 			if strings.HasPrefix(target, "/") {
-				cur = root
+				cur, known = root, false
 			}
 			push(target, c.last)
 			continue
 		}
-		cur = next
+		cur, curDir, known = next, mode.IsDir(), true
 	}
-	if (trailingSlash || flags&mustBeDir != 0) && !cur.isDir() {
-		return loc{}, unix.ENOTDIR
+	if trailingSlash || flags&mustBeDir != 0 {
+		if !known {
+			curDir = cur.isDir()
+		}
+		if !curDir {
+			return loc{}, unix.ENOTDIR
+		}
 	}
 	return cur, nil
 }
