@@ -176,3 +176,59 @@ func TestCompiledCases(t *testing.T) {
 		})
 	}
 }
+
+// TestCompiledConcurrent evaluates a shipped profile from many
+// goroutines: the archives are parsed once and shared (run with -race).
+func TestCompiledConcurrent(t *testing.T) {
+	cfg := shippedFacts(t, "classic")
+	want, err := Eval(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := Eval(cfg)
+			if err == nil && !reflect.DeepEqual(got, want) {
+				err = errors.New("got a different program")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// BenchmarkModuleProgram compares the two ways to get bootstrap.star's
+// program: parsing, resolving and compiling its source, or computing its
+// key and decoding the precompiled bytecode.
+func BenchmarkModuleProgram(b *testing.B) {
+	src, err := fs.ReadFile(stdlib.FS, "bootstrap.star")
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := starc.Unit{Dialect: options, Name: ModuleName("bootstrap.star"), Src: src, Predeclared: PredeclaredNames()}
+	set := map[string]bool{}
+	for _, name := range u.Predeclared {
+		set[name] = true
+	}
+	b.Run("parse", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := starlark.SourceProgramOptions(u.Dialect, u.Name, u.Src, func(name string) bool { return set[name] }); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("precompiled", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if starc.Lookup(u) == nil {
+				b.Fatal("no precompiled program")
+			}
+		}
+	})
+}

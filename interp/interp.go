@@ -6,6 +6,11 @@
 // or randomness, and runs in the strict dialect (no while, no recursion,
 // no top-level if or for) under a step limit, so it always terminates.
 // The same inputs give a byte-identical program.
+//
+// Files whose bytecode was compiled ahead of time (the embedded stdlib and
+// shipped profiles; see confine/internal/precompile) are run from it
+// instead of being parsed, when its key proves it is what parsing would
+// give; everything else is parsed. Results and errors are the same.
 package interp
 
 import (
