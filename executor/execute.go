@@ -210,14 +210,39 @@ func (r *run) resolve(pl place) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
+	return r.usable(pl, resolved, release)
+}
+
+// resolveBrief is resolve for a path used only until the op ends, as a
+// mount's source and target are: "/" in a root is then the held root
+// itself, which is what a lookup would open again. The held root goes
+// when the op ends (before the pivot) or at a pivot, so a path that
+// outlives the op, such as the parent a created directory keeps for undo,
+// must come from resolve: a later name of that descriptor number could be
+// another file.
+func (r *run) resolveBrief(pl place) (string, func(), error) {
+	if pl.root == "" || pl.name != "/" {
+		return r.resolve(pl)
+	}
+	root, err := r.holdRoot(pl.root)
+	if err != nil {
+		return "", nil, err
+	}
+	return r.usable(pl, root, noRelease)
+}
+
+// usable checks that a resolved path can be used for the call at pl.
+func (r *run) usable(pl place, resolved string, release func()) (string, func(), error) {
 	if pl.pivoted && strings.HasPrefix(resolved, "/proc/self/fd/") && !r.haveProc() {
 		// The new root is "/", so the kernel's own lookup is already
 		// confined to it; without /proc the plain path is the safe choice.
 		release()
-		return pl.name, func() {}, nil
+		return pl.name, noRelease, nil
 	}
 	return resolved, release, nil
 }
+
+func noRelease() {}
 
 // holdRoot resolves the root directory of a lookup once and keeps it for
 // the lookups that follow (on Linux an O_PATH descriptor, passed back to
@@ -284,14 +309,19 @@ func (r *run) do(op plan.Op) error {
 	case "mount":
 		source := call.Source
 		if op.Kind == plan.Bind || op.Kind == plan.Move {
-			src, release, err := r.resolve(r.locate(op.Source))
+			from := r.locate(op.Source)
+			src, release, err := r.resolveBrief(from)
 			if err != nil {
 				return err
 			}
 			defer release()
+			if from == target {
+				// A self-bind: one lookup names both ends.
+				return r.sys.Mount(src, src, call.FSType, call.Flags, call.Data)
+			}
 			source = src
 		}
-		dst, release, err := r.resolve(target)
+		dst, release, err := r.resolveBrief(target)
 		if err != nil {
 			return err
 		}
@@ -355,12 +385,12 @@ func (r *run) mkdir(target place, mode uint32) error {
 }
 
 func (r *run) pivot(op plan.Op) error {
-	newRoot, releaseNew, err := r.resolve(r.locate(op.Target))
+	newRoot, releaseNew, err := r.resolveBrief(r.locate(op.Target))
 	if err != nil {
 		return err
 	}
 	defer releaseNew()
-	putOld, releaseOld, err := r.resolve(r.locate(op.Source))
+	putOld, releaseOld, err := r.resolveBrief(r.locate(op.Source))
 	if err != nil {
 		return err
 	}

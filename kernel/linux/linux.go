@@ -174,8 +174,12 @@ func (Linux) Mkdtemp(template string) (string, error) {
 	}
 	const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	for range 100 {
+		// getrandom(2) itself: crypto/rand would set up the vDSO's
+		// state first (an mmap), for six bytes once per launch.
 		var b [6]byte
-		rand.Read(b[:])
+		if _, err := unix.Getrandom(b[:], 0); err != nil {
+			rand.Read(b[:])
+		}
 		for i := range b {
 			b[i] = letters[int(b[i])%len(letters)]
 		}
