@@ -36,7 +36,7 @@ func newWorld(h *hosts.Host) (host, snap kernel.Syscalls, err error) {
 		if h.Live() && pseudoFS[e.FSType] {
 			return mountPoints(h.Mounts, e.Point)
 		}
-		return afero.NewBasePathFs(tree, e.Point)
+		return newBaseFs(tree, e.Point)
 	}
 	k, err := fake.FromMountinfo(h.Mounts, fake.WithFiles(files))
 	if err != nil {
