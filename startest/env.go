@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"confine/hosts"
+	"confine/internal/starc"
 	"confine/sim"
 
 	"go.starlark.net/starlark"
@@ -72,7 +73,7 @@ func (e *env) load(thread *starlark.Thread, name string) (starlark.StringDict, e
 		return nil, fmt.Errorf("no module %s", name)
 	}
 	e.modules[name] = nil
-	globals, err := starlark.ExecFileOptions(options, thread, name, src, e.predeclared)
+	globals, err := starc.Exec(options, thread, name, src, e.predeclared)
 	e.modules[name] = &module{globals, err}
 	return globals, err
 }

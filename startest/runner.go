@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 
+	"confine/internal/starc"
+
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 	"go.starlark.net/syntax"
@@ -125,6 +127,17 @@ func Run(cfg Config, files []File) Summary {
 // control flow, no while, no recursion.
 var options = &syntax.FileOptions{}
 
+// newPredeclared returns the names a test file and the modules it loads
+// see besides Starlark's universe.
+func newPredeclared() starlark.StringDict {
+	return starlark.StringDict{"struct": starlark.NewBuiltin("struct", starlarkstruct.Make)}
+}
+
+// PredeclaredNames returns the predeclared names test files and their
+// modules are resolved against, sorted, for compiling them ahead of time
+// (confine/internal/precompile); they run in interp's dialect.
+func PredeclaredNames() []string { return newPredeclared().Keys() }
+
 // maxSteps bounds each test file's Starlark (the simulations it starts
 // are Go and not counted).
 const maxSteps = 10_000_000
@@ -138,9 +151,9 @@ func runFile(cfg Config, f File, sum *Summary) {
 	}
 	env := &env{cfg: cfg, file: f, dir: path.Dir(f.Path), display: path.Base(f.Path)}
 	thread := env.thread("load")
-	predeclared := starlark.StringDict{"struct": starlark.NewBuiltin("struct", starlarkstruct.Make)}
+	predeclared := newPredeclared()
 	env.predeclared = predeclared
-	globals, err := starlark.ExecFileOptions(options, thread, env.display, src, predeclared)
+	globals, err := starc.Exec(options, thread, env.display, src, predeclared)
 	if err != nil {
 		fmt.Fprintf(cfg.Out, "ERROR %s\n%s", f.Display, indent(errorText(err)))
 		sum.Errors++

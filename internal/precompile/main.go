@@ -15,9 +15,9 @@
 //	go run confine/internal/precompile [-stdlib]
 //
 // -stdlib names the files as a profile loads them (@stdlib//NAME.star);
-// without it they are named as profiles (NAME.star). *_test.star files
-// are Starlark tests run by confine test, not evaluated by interp, and
-// are left out.
+// without it they are named as profiles (NAME.star). Each file is
+// compiled for interp and, where it compiles with their names, for
+// startest, which runs *_test.star files (confine test).
 package main
 
 import (
@@ -33,6 +33,7 @@ import (
 
 	"confine/internal/starc"
 	"confine/interp"
+	"confine/startest"
 )
 
 // Output file names, in the package's directory.
@@ -64,9 +65,30 @@ func run(dir, pkg string, stdlib bool) error {
 	return os.WriteFile(filepath.Join(dir, goFile), goSource(pkg), 0o644)
 }
 
-// build compiles every *.star file of dir (but *_test.star) into an
-// archive. A file that does not compile is an error: interp would only
-// report it at the first evaluation.
+// A context is a way the files are evaluated: by interp (profiles and
+// the stdlib they load) or by startest (*_test.star files and the stdlib
+// modules they load, with other predeclared names). Each file is compiled
+// for each context it is evaluated in, since the key covers the names.
+type context struct {
+	name        string
+	predeclared []string
+	// wants reports whether a file (base name) is evaluated this way.
+	wants func(base string) bool
+	// strict: a file that does not compile is an error (interp would
+	// only report it at the first evaluation); otherwise it is left out
+	// (a module such as bootstrap.star uses builtins tests do not see).
+	strict bool
+}
+
+func contexts() []context {
+	isTest := func(base string) bool { return strings.HasSuffix(base, "_test.star") }
+	return []context{
+		{name: "interp", predeclared: interp.PredeclaredNames(), wants: func(b string) bool { return !isTest(b) }, strict: true},
+		{name: "startest", predeclared: startest.PredeclaredNames(), wants: func(string) bool { return true }},
+	}
+}
+
+// build compiles the *.star files of dir into an archive.
 func build(dir string, stdlib bool) ([]byte, error) {
 	version, err := starlarkVersion(dir)
 	if err != nil {
@@ -77,27 +99,32 @@ func build(dir string, stdlib bool) ([]byte, error) {
 		return nil, err
 	}
 	sort.Strings(files)
-	names := interp.PredeclaredNames()
 	var entries []starc.Entry
 	for _, file := range files {
-		base := filepath.Base(file)
-		if strings.HasSuffix(base, "_test.star") {
-			continue
-		}
 		src, err := os.ReadFile(file)
 		if err != nil {
 			return nil, err
 		}
+		base := filepath.Base(file)
+		// Both name a stdlib module as a profile's load() does, and a
+		// profile or test file by its base name.
 		name := base
 		if stdlib {
 			name = interp.ModuleName(base)
 		}
-		u := starc.Unit{Dialect: interp.Dialect(), Name: name, Src: src, Predeclared: names}
-		code, err := starc.Compile(u)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", file, err)
+		for _, c := range contexts() {
+			if !c.wants(base) {
+				continue
+			}
+			u := starc.Unit{Dialect: interp.Dialect(), Name: name, Src: src, Predeclared: c.predeclared}
+			code, err := starc.Compile(u)
+			if err != nil && c.strict {
+				return nil, fmt.Errorf("%s: %w", file, err)
+			} else if err != nil {
+				continue
+			}
+			entries = append(entries, starc.Entry{Key: starc.KeyOf(u, version), Code: code})
 		}
-		entries = append(entries, starc.Entry{Key: starc.KeyOf(u, version), Code: code})
 	}
 	if len(entries) == 0 {
 		return nil, fmt.Errorf("%s: no .star files to compile", dir)
