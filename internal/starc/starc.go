@@ -5,7 +5,9 @@
 // The stdlib and the shipped profiles are embedded in the binary, so
 // their bytecode can be made by go generate (confine/internal/precompile)
 // and embedded next to them as an archive, which their package registers
-// here. Exec replaces starlark.ExecFileOptions: it runs an archived
+// here. Exec replaces starlark.ExecFileOptions in interp's loader and in
+// startest's (confine test), which sees other predeclared names and so
+// has entries of its own. It runs an archived
 // program only when its key proves that compiling the source now would
 // give the same program, and otherwise parses the source exactly as
 // before. The key covers everything compilation depends on: the exact
@@ -44,7 +46,8 @@ type Unit struct {
 	Name string
 	// Src is the exact source.
 	Src []byte
-	// Predeclared are the predeclared names the resolver accepts, sorted.
+	// Predeclared are the predeclared names the resolver accepts (in
+	// any order).
 	Predeclared []string
 }
 
@@ -62,8 +65,13 @@ func KeyOf(u Unit, starlarkVersion string) Key {
 	field(strconv.FormatUint(formatVersion(), 10))
 	field(u.Name)
 	field(fmt.Sprintf("%+v", *u.Dialect))
-	field(strconv.Itoa(len(u.Predeclared)))
-	for _, name := range u.Predeclared {
+	names := u.Predeclared
+	if !sort.StringsAreSorted(names) {
+		names = append([]string(nil), names...)
+		sort.Strings(names)
+	}
+	field(strconv.Itoa(len(names)))
+	for _, name := range names {
 		field(name)
 	}
 	universe := universeNames()
@@ -121,7 +129,7 @@ func Exec(opts *syntax.FileOptions, thread *starlark.Thread, name string, src []
 // Lookup returns the archived program for u, or nil when no registered
 // archive holds one or it cannot be decoded.
 func Lookup(u Unit) *starlark.Program {
-	if !enabled.Load() {
+	if !enabled.Load() || u.Dialect == nil {
 		return nil
 	}
 	var key Key

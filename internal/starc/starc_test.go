@@ -46,6 +46,11 @@ func TestKeyCoversInputs(t *testing.T) {
 			t.Errorf("%s: got the same key, want a different one", test.name)
 		}
 	}
+	shuffled := unit()
+	shuffled.Predeclared = []string{"h", "g"}
+	if KeyOf(shuffled, "v1") != base {
+		t.Errorf("got a different key for the predeclared names in another order, want the same")
+	}
 	if KeyOf(unit(), "v1") != base {
 		t.Errorf("got a different key for the same inputs, want the same")
 	}
