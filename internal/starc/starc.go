@@ -7,15 +7,15 @@
 // and embedded next to them as an archive, which their package registers
 // here. Exec replaces starlark.ExecFileOptions in interp's loader and in
 // startest's (confine test), which sees other predeclared names and so
-// has entries of its own. It runs an archived
-// program only when its key proves that compiling the source now would
-// give the same program, and otherwise parses the source exactly as
-// before. The key covers everything compilation depends on: the exact
-// source bytes, the name positions carry, the dialect, the predeclared
-// and universal names the resolver sees, and the go.starlark.net version
-// and compiled-format version. Correctness never depends on an archive;
-// a missing, stale or corrupt one only costs the parse it was meant to
-// save, and a test in precompile fails when a committed one is stale.
+// has entries of its own. It runs an archived program only when its key
+// proves that compiling the source now would give the same program, and
+// otherwise parses the source exactly as before. The key covers
+// everything compilation depends on: the exact source bytes, the name
+// positions carry, the dialect, the predeclared and universal names the
+// resolver sees, and the go.starlark.net version and compiled-format
+// version. Correctness never depends on an archive; a missing, stale or
+// corrupt one only costs the parse it was meant to save, and a test in
+// precompile fails when a committed one is stale.
 package starc
 
 import (
