@@ -191,8 +191,17 @@ func (r *run) locate(p string) place {
 	if r.pivoted {
 		return place{root: "/", name: r.subst(p), pivoted: true}
 	}
-	if r.scratch != "" && (p == plan.Scratch || strings.HasPrefix(p, plan.Scratch+"/")) {
-		return place{root: r.scratch, name: "/" + strings.TrimLeft(strings.TrimPrefix(p, plan.Scratch), "/")}
+	if r.scratch != "" && strings.HasPrefix(p, plan.Scratch) {
+		rest := p[len(plan.Scratch):]
+		switch {
+		case rest == "":
+			return place{root: r.scratch, name: "/"}
+		case rest[0] == '/' && (len(rest) == 1 || rest[1] != '/'):
+			// Program paths are clean: rest is the name as it stands.
+			return place{root: r.scratch, name: rest}
+		case rest[0] == '/':
+			return place{root: r.scratch, name: "/" + strings.TrimLeft(rest, "/")}
+		}
 	}
 	return place{name: r.subst(p)}
 }
@@ -284,7 +293,11 @@ func (r *run) haveProc() bool {
 // resolveParent resolves the directory holding pl and appends the last
 // component unresolved, for calls that must not follow it.
 func (r *run) resolveParent(pl place) (string, func(), error) {
-	name := path.Clean("/" + pl.name)
+	name := pl.name
+	if !strings.HasPrefix(name, "/") {
+		name = "/" + name
+	}
+	name = path.Clean(name) // allocates only when name was not clean
 	if name == "/" {
 		return r.resolve(pl)
 	}

@@ -77,8 +77,10 @@ var mountOptions = map[string]struct {
 // filesystem's own data string (the words it does not know, in order).
 func parseOptions(options string) (uintptr, string) {
 	var flags uintptr
-	var data []string
-	for _, word := range strings.Split(options, ",") {
+	data := "" // words are substrings of options: one data word costs nothing
+	for rest := options; rest != ""; {
+		var word string
+		word, rest, _ = strings.Cut(rest, ",")
 		if word == "" {
 			continue
 		}
@@ -90,9 +92,13 @@ func parseOptions(options string) (uintptr, string) {
 			}
 			continue
 		}
-		data = append(data, word)
+		if data == "" {
+			data = word
+		} else {
+			data += "," + word
+		}
 	}
-	return flags, strings.Join(data, ",")
+	return flags, data
 }
 
 // propagation maps the make_* kinds to their mount(2) flag.
