@@ -65,7 +65,7 @@ func (p *Proc) loopback(source string, t loc, recursive bool) error {
 // reference loop. The fault hook "mnt_ns_loop(target, caller)" models the
 // 6.18.y bug where the sequence numbers were not ordered.
 func (k *Kernel) nsLoop(caller, target *Namespace) error {
-	if err := k.fault(fmt.Sprintf("mnt_ns_loop(%d, %d)", target.seq, caller.seq)); err != nil {
+	if err := k.faultCall(func() string { return fmt.Sprintf("mnt_ns_loop(%d, %d)", target.seq, caller.seq) }); err != nil {
 		return err
 	}
 	if target.seq <= caller.seq {

@@ -16,7 +16,7 @@ import (
 // Mkdir is mkdir(2); the process's umask clears permission bits (022 by
 // default, as for a login shell).
 func (p *Proc) Mkdir(name string, mode uint32) error {
-	if err := p.k.fault(fmt.Sprintf("mkdir(%q, %#o)", name, mode)); err != nil {
+	if err := p.k.faultCall(func() string { return fmt.Sprintf("mkdir(%q, %#o)", name, mode) }); err != nil {
 		return errno("mkdir", name, asErrno(err))
 	}
 	dir, base, err := p.createParent(name)
@@ -70,7 +70,7 @@ func writable(l loc) error {
 // launcher removes a failed launch's directories from the original
 // namespace while the failed one may still hold mounts on them.
 func (p *Proc) Rmdir(name string) error {
-	if err := p.k.fault(fmt.Sprintf("rmdir(%q)", name)); err != nil {
+	if err := p.k.faultCall(func() string { return fmt.Sprintf("rmdir(%q)", name) }); err != nil {
 		return errno("rmdir", name, asErrno(err))
 	}
 	fail := func(e unix.Errno) error { return errno("rmdir", name, e) }
@@ -215,7 +215,7 @@ func creatable(dir loc) error {
 
 // Symlink is symlink(2).
 func (p *Proc) Symlink(target, linkpath string) error {
-	if err := p.k.fault(fmt.Sprintf("symlink(%q, %q)", target, linkpath)); err != nil {
+	if err := p.k.faultCall(func() string { return fmt.Sprintf("symlink(%q, %q)", target, linkpath) }); err != nil {
 		return errno("symlink", linkpath, asErrno(err))
 	}
 	if target == "" {

@@ -33,8 +33,9 @@ const (
 // The target is resolved first, following symlinks, so a missing target is
 // ENOENT before anything about the source is known.
 func (p *Proc) Mount(source, target, fstype string, flags uintptr, data string) error {
-	call := fmt.Sprintf("mount(%q, %q, %q, %s, %q)", source, target, fstype, kernel.FlagString(flags), data)
-	if err := p.k.fault(call); err != nil {
+	if err := p.k.faultCall(func() string {
+		return fmt.Sprintf("mount(%q, %q, %q, %s, %q)", source, target, fstype, kernel.FlagString(flags), data)
+	}); err != nil {
 		return errno("mount", target, asErrno(err))
 	}
 	if err := p.mount(source, target, fstype, flags, data); err != nil {

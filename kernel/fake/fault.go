@@ -62,3 +62,12 @@ func (k *Kernel) fault(call string) error {
 	}
 	return nil
 }
+
+// faultCall is fault for a call whose text is formatted only when a fault
+// is injected: formatting every call's text cost more than some calls.
+func (k *Kernel) faultCall(call func() string) error {
+	if len(k.faults) == 0 {
+		return nil
+	}
+	return k.fault(call())
+}

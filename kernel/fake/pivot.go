@@ -28,8 +28,7 @@ import (
 // root gets new_root instead (chroot_fs_refs()). pivot_root(".", ".") is
 // legal: the old root ends up stacked on top of the new one.
 func (p *Proc) PivotRoot(newRoot, putOld string) error {
-	call := fmt.Sprintf("pivot_root(%q, %q)", newRoot, putOld)
-	if err := p.k.fault(call); err != nil {
+	if err := p.k.faultCall(func() string { return fmt.Sprintf("pivot_root(%q, %q)", newRoot, putOld) }); err != nil {
 		return errno("pivot_root", newRoot, asErrno(err))
 	}
 	if err := p.pivotRoot(newRoot, putOld); err != nil {

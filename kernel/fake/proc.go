@@ -63,7 +63,7 @@ func (p *Proc) lookup(name string, flags walkFlags) (loc, error) {
 // Lstat is lstat(2): a final symlink is not followed, a final mountpoint
 // is crossed.
 func (p *Proc) Lstat(name string) (kernel.Stat, error) {
-	if err := p.k.fault(fmt.Sprintf("lstat(%q)", name)); err != nil {
+	if err := p.k.faultCall(func() string { return fmt.Sprintf("lstat(%q)", name) }); err != nil {
 		return kernel.Stat{}, errno("lstat", name, asErrno(err))
 	}
 	l, err := p.lookup(name, 0)
@@ -83,7 +83,7 @@ func statOf(l loc) kernel.Stat {
 
 // Readlink is readlink(2); EINVAL when the file is not a symlink.
 func (p *Proc) Readlink(name string) (string, error) {
-	if err := p.k.fault(fmt.Sprintf("readlink(%q)", name)); err != nil {
+	if err := p.k.faultCall(func() string { return fmt.Sprintf("readlink(%q)", name) }); err != nil {
 		return "", errno("readlink", name, asErrno(err))
 	}
 	l, err := p.lookup(name, 0)
@@ -99,7 +99,7 @@ func (p *Proc) Readlink(name string) (string, error) {
 
 // Chdir is chdir(2).
 func (p *Proc) Chdir(name string) error {
-	if err := p.k.fault(fmt.Sprintf("chdir(%q)", name)); err != nil {
+	if err := p.k.faultCall(func() string { return fmt.Sprintf("chdir(%q)", name) }); err != nil {
 		return errno("chdir", name, asErrno(err))
 	}
 	l, err := p.lookup(name, followFinal|mustBeDir)
@@ -112,7 +112,7 @@ func (p *Proc) Chdir(name string) error {
 
 // Chown is lchown(2).
 func (p *Proc) Chown(name string, uid, gid int) error {
-	if err := p.k.fault(fmt.Sprintf("lchown(%q, %d, %d)", name, uid, gid)); err != nil {
+	if err := p.k.faultCall(func() string { return fmt.Sprintf("lchown(%q, %d, %d)", name, uid, gid) }); err != nil {
 		return errno("lchown", name, asErrno(err))
 	}
 	l, err := p.lookup(name, 0)
@@ -136,7 +136,7 @@ func (p *Proc) Chown(name string, uid, gid int) error {
 // Mkdtemp is mkdtemp(3). The fake replaces XXXXXX with a counter (000001,
 // 000002, …) so that simulated runs and their goldens are stable.
 func (p *Proc) Mkdtemp(template string) (string, error) {
-	if err := p.k.fault(fmt.Sprintf("mkdtemp(%q)", template)); err != nil {
+	if err := p.k.faultCall(func() string { return fmt.Sprintf("mkdtemp(%q)", template) }); err != nil {
 		return "", errno("mkdtemp", template, asErrno(err))
 	}
 	if !strings.HasSuffix(template, "XXXXXX") {
@@ -166,7 +166,7 @@ func isErrno(err error, e unix.Errno) bool {
 // symlinks restart at root), and the result is the symlink-free path of the
 // file found, as this process names it.
 func (p *Proc) Resolve(root, name string) (string, func(), error) {
-	if err := p.k.fault(fmt.Sprintf("resolve(%q, %q)", root, name)); err != nil {
+	if err := p.k.faultCall(func() string { return fmt.Sprintf("resolve(%q, %q)", root, name) }); err != nil {
 		return "", nil, errno("resolve", name, asErrno(err))
 	}
 	r, c := p.root, p.cwd
@@ -200,7 +200,7 @@ func (p *Proc) MountInfo() ([]byte, error) {
 // mountinfo lists only what is reachable from it (with propagate_from
 // where a slave's master group is out of sight).
 func (p *Proc) Chroot(name string) error {
-	if err := p.k.fault(fmt.Sprintf("chroot(%q)", name)); err != nil {
+	if err := p.k.faultCall(func() string { return fmt.Sprintf("chroot(%q)", name) }); err != nil {
 		return errno("chroot", name, asErrno(err))
 	}
 	l, err := p.lookup(name, followFinal|mustBeDir)

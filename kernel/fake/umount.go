@@ -25,8 +25,7 @@ import (
 //     down); peers are symmetric, slaves never send back to their master;
 //   - copies left behind whose master group disappeared become private.
 func (p *Proc) Unmount(target string, flags int) error {
-	call := fmt.Sprintf("umount2(%q, %s)", target, kernel.UnmountFlagString(flags))
-	if err := p.k.fault(call); err != nil {
+	if err := p.k.faultCall(func() string { return fmt.Sprintf("umount2(%q, %s)", target, kernel.UnmountFlagString(flags)) }); err != nil {
 		return errno("umount2", target, asErrno(err))
 	}
 	if err := p.umount(target, flags); err != nil {
