@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -174,5 +175,13 @@ func TestReadFileLimit(t *testing.T) {
 	}
 	if _, err := hostRoot(root).readFile("/missing", maxOSRelease); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("readFile(/missing): got %v, want not exist", err)
+	}
+}
+
+func TestAbsClean(t *testing.T) {
+	for _, p := range []string{"", "/", "//", "/etc/ssl", "etc/ssl", "/etc/../ssl/", "./x", "/a//b", ".."} {
+		if got, want := absClean(p), path.Clean("/"+p); got != want {
+			t.Errorf("absClean(%q): got %q, want %q", p, got, want)
+		}
 	}
 }

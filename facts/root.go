@@ -23,7 +23,7 @@ type hostRoot string
 // lpath maps p with every directory on the way resolved inside the root
 // but the final element kept as is, for lstat(2) and readlink(2).
 func (r hostRoot) lpath(p string) string {
-	p = path.Clean("/" + p)
+	p = absClean(p)
 	if r == "/" {
 		return p
 	}
@@ -37,7 +37,7 @@ func (r hostRoot) lpath(p string) string {
 // path maps p with every symlink, the final element's included, resolved
 // inside the root, for stat(2), open(2) and reading directories.
 func (r hostRoot) path(p string) string {
-	p = path.Clean("/" + p)
+	p = absClean(p)
 	if r == "/" {
 		return p
 	}
@@ -56,7 +56,7 @@ func (r hostRoot) path(p string) string {
 // followed out of the root by the kernel, so it is ELOOP.
 func (r hostRoot) stat(p string, st *unix.Stat_t) error {
 	if r == "/" {
-		return ignoringEINTR(func() error { return unix.Stat(path.Clean("/"+p), st) })
+		return ignoringEINTR(func() error { return unix.Stat(absClean(p), st) })
 	}
 	err := ignoringEINTR(func() error { return unix.Lstat(r.path(p), st) })
 	if err == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
@@ -82,7 +82,7 @@ func (r hostRoot) isDir(p string) bool {
 // exists, a name that is not listed does not. Symlinks and deeper paths
 // are stat'ed.
 func (r hostRoot) existsIn(rootEntries []Entry, p string) bool {
-	p = path.Clean("/" + p)
+	p = absClean(p)
 	if name := p[1:]; name != "" && !strings.Contains(name, "/") {
 		e, ok := findEntry(rootEntries, name)
 		if !ok {
@@ -100,7 +100,7 @@ func (r hostRoot) existsIn(rootEntries []Entry, p string) bool {
 // the file with open(2) and reads it with read(2): an os.File would set up
 // the runtime's poller and query and reset the file's flags first.
 func (r hostRoot) readFile(p string, limit int) ([]byte, error) {
-	name, flags := path.Clean("/"+p), unix.O_RDONLY|unix.O_CLOEXEC
+	name, flags := absClean(p), unix.O_RDONLY|unix.O_CLOEXEC
 	if r != "/" {
 		name, flags = r.path(p), flags|unix.O_NOFOLLOW
 	}
@@ -132,6 +132,15 @@ func (r hostRoot) readFile(p string, limit int) ([]byte, error) {
 		data = data[:len(data)+n]
 	}
 	return data, nil
+}
+
+// absClean is path.Clean("/" + p) without building a new string when p
+// is already absolute and clean, as every path Gather asks about is.
+func absClean(p string) string {
+	if p != "" && p[0] == '/' {
+		return path.Clean(p)
+	}
+	return path.Clean("/" + p)
 }
 
 // ignoringEINTR retries call while it fails with EINTR, as the os package
