@@ -26,3 +26,16 @@ func BenchmarkGather(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkAppendKey measures the facts' part of the program cache key.
+func BenchmarkAppendKey(b *testing.B) {
+	f, err := Gather("/")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	buf := make([]byte, 0, 4096)
+	for b.Loop() {
+		buf = f.AppendKey(buf[:0])
+	}
+}
