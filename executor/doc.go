@@ -18,6 +18,14 @@
 //  3. The call runs on the resolved path (/proc/self/fd/N on Linux), so the
 //     file checked is the file mounted on.
 //
+// Lookups are most of what an op costs beyond its own call, so the root a
+// path is resolved in is itself resolved once and held (an O_PATH
+// descriptor that Resolve accepts back as a root): for one op before the
+// pivot, since a mount stacked on the scratch directory changes what its
+// name opens, and from the pivot to the end after it, since "/" opens the
+// thread's root whatever is mounted on it. A mount's path that is the
+// root itself uses the held root, and a self-bind looks its path up once.
+//
 // Calls that create or remove a name (mkdir, rmdir, symlink, umount) resolve
 // the parent directory and act on the last component without following it:
 // a final symlink is never followed out of the root, and an O_PATH
