@@ -4,7 +4,7 @@ import "encoding/binary"
 
 // keyMagic starts every AppendKey encoding; bump its number whenever the
 // encoding changes, so that no two versions can read alike.
-const keyMagic = "confine facts key 1\x00"
+const keyMagic = "confine facts key 2\x00"
 
 // Value tags of the AppendKey encoding, one per kind of leaf.
 const (
@@ -18,12 +18,12 @@ const (
 // Facts that a profile can tell apart never encode the same, which is
 // what lets the program cache key hash it instead of f's JSON (building
 // encoding/json's encoders cost a launch about 200 µs, more than the rest
-// of the key). A nil and an empty list encode the same, as they are the
-// same Starlark value and the same List line.
+// of the key). It tells apart even what no profile can: a nil list from
+// an empty one, as the JSON did.
 //
 // Each leaf of Fields, in Fields' key order, is written as its key, a tag
-// for its kind and its value; strings and lists carry their length
-// first. It is written out by hand, without reflection: the tests check
+// for its kind and its value; strings carry their length first, lists
+// their length plus one (0 is a nil list). It is written out by hand, without reflection: the tests check
 // that it covers every field and decodes back to f.
 func (f *Facts) AppendKey(dst []byte) []byte {
 	b := keyBuf(append(dst, keyMagic...))
@@ -85,9 +85,18 @@ func (b *keyBuf) str(key, v string) {
 	b.raw(v)
 }
 
+// count writes the length of a list, telling nil apart from empty.
+func (b *keyBuf) count(n int, isNil bool) {
+	if isNil {
+		*b = append(*b, 0)
+		return
+	}
+	*b = binary.AppendUvarint(*b, uint64(n)+1)
+}
+
 func (b *keyBuf) strs(key string, v []string) {
 	b.field(key, keyStrings)
-	*b = binary.AppendUvarint(*b, uint64(len(v)))
+	b.count(len(v), v == nil)
 	for _, s := range v {
 		b.raw(s)
 	}
@@ -95,7 +104,7 @@ func (b *keyBuf) strs(key string, v []string) {
 
 func (b *keyBuf) entries(key string, v []Entry) {
 	b.field(key, keyEntries)
-	*b = binary.AppendUvarint(*b, uint64(len(v)))
+	b.count(len(v), v == nil)
 	for _, e := range v {
 		b.raw(e.Name)
 		b.raw(e.Type)
