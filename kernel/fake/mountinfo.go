@@ -1,8 +1,8 @@
 package fake
 
 import (
-	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"confine/mountinfo"
@@ -63,13 +63,13 @@ func (p *Proc) entry(m *Mount) (mountinfo.Entry, bool) {
 func (p *Proc) optional(m *Mount) []string {
 	var tags []string
 	if m.isShared() {
-		tags = append(tags, fmt.Sprintf("shared:%d", m.group))
+		tags = append(tags, "shared:" + strconv.Itoa(m.group))
 	}
 	if m.isSlave() {
 		master := m.master.group
-		tags = append(tags, fmt.Sprintf("master:%d", master))
+		tags = append(tags, "master:" + strconv.Itoa(master))
 		if dom := p.dominatingID(m); dom != 0 && dom != master {
-			tags = append(tags, fmt.Sprintf("propagate_from:%d", dom))
+			tags = append(tags, "propagate_from:" + strconv.Itoa(dom))
 		}
 	}
 	if m.unbindable {
