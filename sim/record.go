@@ -26,11 +26,12 @@ type recorder struct {
 	// track follows the table on the fake kernel, which notes what each
 	// call changed, so that an op costs what it changed rather than the
 	// whole table (prev is then unused).
-	track   *fake.Tracker
-	scratch string
-	pivoted bool
-	skipped []int
-	err     error
+	track    *fake.Tracker
+	fullDiff bool // never track (Options.fullDiff)
+	scratch  string
+	pivoted  bool
+	skipped  []int
+	err      error
 }
 
 func newRecorder(s *Sim, watch []string) *recorder {
@@ -46,7 +47,7 @@ const (
 )
 
 func (r *recorder) start() error {
-	if p, ok := r.s.SnapProc.(*fake.Proc); ok {
+	if p, ok := r.s.SnapProc.(*fake.Proc); ok && !r.fullDiff {
 		r.track = p.Track()
 		return nil
 	}

@@ -43,6 +43,10 @@ type Options struct {
 	// Watch lists paths (as the snap sees them after the program) whose
 	// visibility is recorded after every op, for Explain.
 	Watch []string
+
+	// fullDiff records every op by reading and diffing the whole table,
+	// as on a real kernel, even on the fake: tests compare the two.
+	fullDiff bool
 }
 
 // Sim is a finished simulation: both namespaces, live, and what each op
@@ -98,6 +102,7 @@ func Run(prog *plan.Program, host *hosts.Host, opts Options) (*Sim, error) {
 		s.Steps = make([]Step, 0, n)
 	}
 	rec := newRecorder(s, opts.Watch)
+	rec.fullDiff = opts.fullDiff
 	if err := rec.start(); err != nil {
 		return nil, err
 	}
