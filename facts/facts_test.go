@@ -1,8 +1,10 @@
 package facts
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -185,6 +187,16 @@ func TestKeysAreSettable(t *testing.T) {
 	for _, key := range f.Keys() {
 		if key == "base_entries" || key == "root_entries" {
 			t.Errorf("Keys() lists %s, which cannot be set", key)
+		}
+	}
+}
+
+// TestRenderMatchesSprint: List writes the kinds of leaves facts hold
+// without fmt, exactly as fmt.Sprint did.
+func TestRenderMatchesSprint(t *testing.T) {
+	for _, v := range []any{"", "a b", "\x00", true, false, 0, -12, int64(1) << 40, uint32(7), uint8(255), int8(-3)} {
+		if got, want := render(reflect.ValueOf(v)), fmt.Sprint(v); got != want {
+			t.Errorf("render(%#v): got %q, want %q", v, got, want)
 		}
 	}
 }

@@ -162,7 +162,17 @@ func render(v reflect.Value) string {
 			}
 		}
 		return strings.TrimRight(strings.Join(parts, ":"), ":")
+	case reflect.String:
+		return v.String()
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatUint(v.Uint(), 10)
 	}
+	// fmt's first use in a process costs more than the rest of List:
+	// the kinds facts hold are written above without it.
 	return fmt.Sprint(v.Interface())
 }
 
