@@ -40,10 +40,11 @@ func (r *run) undo() []string {
 }
 
 // rmdir removes a created directory through its held parent. Where that
-// name no longer works (the fake kernel names the parent by path, and a
-// new root without /proc has no /proc/self/fd), it tries where the
-// directory is after the pivot: the scratch tree is the new root and the
-// host's tree hangs under put_old.
+// name no longer works (the fake kernel names the parent by path, which
+// the pivot moved), it tries where the directory is after the pivot: the
+// scratch tree is the new root and the host's tree hangs under put_old.
+// On Linux the held parent's name keeps working, with or without /proc in
+// the new root: rmdir takes it as the descriptor itself.
 func (r *run) rmdir(c createdDir) error {
 	err := r.sys.Rmdir(c.path)
 	if err == nil || !r.pivoted || c.pivoted || !isErrno(err, unix.ENOENT) {
