@@ -136,6 +136,10 @@ type Mount struct {
 	master             *Mount
 	slaves             []*Mount
 	unbindable         bool // MNT_UNBINDABLE
+	// slaveBuf is the array that slaves, when addSlaveAfter last set it,
+	// ends: the free slots before slaves let a clone of a slave near the
+	// head of its master's list go in by moving the head, not the tail.
+	slaveBuf []*Mount
 
 	children []*Mount   // mnt_mounts, in attach order (commit_tree adds at the tail)
 	ns       *Namespace // mnt_ns; nil while a copy is being built or after umount

@@ -164,12 +164,31 @@ func (k *Kernel) addSlaveHead(m, master *Mount) {
 func (k *Kernel) addSlaveAfter(m, old *Mount) {
 	k.touch(m)
 	master := old.master
-	// In place: nothing holds on to a slave list while mounts are cloned,
-	// and a copy per clone made many binds of one slave quadratic.
-	if i := slices.Index(master.slaves, old); i >= 0 {
-		master.slaves = slices.Insert(master.slaves, i+1, m)
-	} else {
-		master.slaves = append(master.slaves, m)
-	}
 	m.master = master
+	s := master.slaves
+	i := slices.Index(s, old)
+	switch {
+	case i < 0:
+		master.slaves = append(s, m)
+		return
+	case i+1 > len(s)/2:
+		master.slaves = slices.Insert(s, i+1, m)
+		return
+	}
+	// Near the head (binds of one slave mount all go right behind it):
+	// move the head one slot towards the front of slaveBuf. In place, as
+	// slices.Insert is: nothing holds on to a slave list while mounts
+	// are cloned.
+	buf := master.slaveBuf
+	off := len(buf) - len(s)
+	if off < 1 || &buf[off] != &s[0] {
+		free := len(s) + 4
+		buf = make([]*Mount, free+len(s))
+		copy(buf[free:], s)
+		off = free
+	}
+	ns := buf[off-1:]
+	copy(ns[:i+1], ns[1:i+2])
+	ns[i+1] = m
+	master.slaves, master.slaveBuf = ns, buf
 }
