@@ -43,8 +43,11 @@ func Execute(prog *plan.Program, sys kernel.Syscalls, opts Options) (*Result, er
 	if prog == nil || sys == nil {
 		return nil, errors.New("cannot execute: no program or no kernel")
 	}
-	r := &run{sys: sys, opts: opts}
-	if usesScratch(prog) {
+	scratch, mkdirs := scan(prog)
+	// One allocation for every directory the program may create, instead
+	// of a slice that doubles its way up in programs with many mkdirs.
+	r := &run{sys: sys, opts: opts, created: make([]createdDir, 0, mkdirs)}
+	if scratch {
 		pattern := opts.ScratchPattern
 		if pattern == "" {
 			pattern = plan.ScratchPattern
@@ -105,13 +108,17 @@ func (r *run) releaseCreated() {
 	r.created = nil
 }
 
-func usesScratch(prog *plan.Program) bool {
+// scan reports whether prog uses $SCRATCH and how many mkdir ops it has.
+func scan(prog *plan.Program) (scratch bool, mkdirs int) {
 	for _, op := range prog.Ops {
-		if strings.Contains(op.Source, plan.Scratch) || strings.Contains(op.Target, plan.Scratch) {
-			return true
+		if !scratch && (strings.Contains(op.Source, plan.Scratch) || strings.Contains(op.Target, plan.Scratch)) {
+			scratch = true
+		}
+		if op.Kind == plan.Mkdir {
+			mkdirs++
 		}
 	}
-	return false
+	return scratch, mkdirs
 }
 
 // run is the state of one execution.
