@@ -107,6 +107,9 @@ func TestProgramKeyFactsForms(t *testing.T) {
 	if asMap, _ := programKey("default", map[string]any{"distro": "debian", "host_paths": []string{"/home"}}); asMap == byValue {
 		t.Errorf("facts and a map of them share the key %s", asMap)
 	}
+	if k, ok := programKey("default", (*facts.Facts)(nil)); ok {
+		t.Errorf("nil facts: got key %s, want none", k)
+	}
 	f.HostPaths = append(f.HostPaths, "/media")
 	if grown, _ := programKey("default", f); grown == byValue {
 		t.Errorf("another host path gives the same key %s", grown)

@@ -151,6 +151,9 @@ func programKey(spec string, f any) (string, bool) {
 	case facts.Facts:
 		encoded = f.AppendKey(make([]byte, 0, 2048))
 	case *facts.Facts:
+		if f == nil {
+			return "", false
+		}
 		encoded = f.AppendKey(make([]byte, 0, 2048))
 	default:
 		data, err := json.Marshal(f)
@@ -160,19 +163,17 @@ func programKey(spec string, f any) (string, bool) {
 		encoded = append([]byte("json\x00"), data...)
 	}
 	parts := [][]byte{[]byte("confine program cache 2"), []byte(version), []byte(exe), []byte(spec), encoded}
-	var profiles []byte
-	var err error
+	profileFS, starsOnly := ShippedProfiles, false
 	if IsProfilePath(spec) {
 		abs, err := filepath.Abs(spec)
 		if err != nil {
 			return "", false
 		}
 		parts = append(parts, []byte(abs))
-		profiles, err = sourcesDigest(os.DirFS(filepath.Dir(abs)), true)
-		if err != nil {
-			return "", false
-		}
-	} else if profiles, err = sourcesDigest(ShippedProfiles, false); err != nil {
+		profileFS, starsOnly = os.DirFS(filepath.Dir(abs)), true
+	}
+	profiles, err := sourcesDigest(profileFS, starsOnly)
+	if err != nil {
 		return "", false
 	}
 	stdlib, err := sourcesDigest(StdlibFS, false)
