@@ -62,24 +62,28 @@ func (r *recorder) start() error {
 // Write splits the trace into lines and acts on each.
 func (r *recorder) Write(p []byte) (int, error) {
 	r.buf = append(r.buf, p...)
+	rest := r.buf
 	for {
-		i := bytes.IndexByte(r.buf, '\n')
+		i := bytes.IndexByte(rest, '\n')
 		if i < 0 {
 			break
 		}
-		line := strings.TrimPrefix(string(r.buf[:i]), tracePrefix)
-		r.buf = r.buf[i+1:]
+		line := bytes.TrimPrefix(rest[:i], []byte(tracePrefix))
+		rest = rest[i+1:]
 		switch {
-		case strings.HasPrefix(line, traceScratch):
-			r.scratch = strings.TrimPrefix(line, traceScratch)
+		case bytes.HasPrefix(line, []byte(traceScratch)):
+			r.scratch = string(bytes.TrimPrefix(line, []byte(traceScratch)))
 			r.s.Scratch = r.scratch
-		case strings.HasPrefix(line, traceOp):
+		case bytes.HasPrefix(line, []byte(traceOp)):
 			r.boundary(false)
 			r.cur++
-		case strings.HasPrefix(line, traceSkip):
+		case bytes.HasPrefix(line, []byte(traceSkip)):
 			r.skipped = append(r.skipped, r.cur)
 		}
 	}
+	// Keep the unfinished line at the start of the buffer, so that the
+	// buffer is reused rather than grown for every line.
+	r.buf = append(r.buf[:0], rest...)
 	return len(p), nil
 }
 

@@ -184,7 +184,16 @@ func rel(dir, d string) string {
 }
 
 // join joins dentry paths, keeping them absolute and clean.
-func join(elem ...string) string { return path.Join(append([]string{"/"}, elem...)...) }
+func join(elem ...string) string {
+	// The common arities without the slice that prepending "/" costs.
+	switch len(elem) {
+	case 1:
+		return path.Join("/", elem[0])
+	case 2:
+		return path.Join("/", elem[0], elem[1])
+	}
+	return path.Join(append([]string{"/"}, elem...)...)
+}
 
 // subtree returns m and every mount below it in the kernel's next_mnt()
 // order: preorder over children in attach order.

@@ -63,13 +63,13 @@ func (p *Proc) entry(m *Mount) (mountinfo.Entry, bool) {
 func (p *Proc) optional(m *Mount) []string {
 	var tags []string
 	if m.isShared() {
-		tags = append(tags, "shared:" + strconv.Itoa(m.group))
+		tags = append(tags, "shared:"+strconv.Itoa(m.group))
 	}
 	if m.isSlave() {
 		master := m.master.group
-		tags = append(tags, "master:" + strconv.Itoa(master))
+		tags = append(tags, "master:"+strconv.Itoa(master))
 		if dom := p.dominatingID(m); dom != 0 && dom != master {
-			tags = append(tags, "propagate_from:" + strconv.Itoa(dom))
+			tags = append(tags, "propagate_from:"+strconv.Itoa(dom))
 		}
 	}
 	if m.unbindable {

@@ -31,6 +31,7 @@ type Tracker struct {
 	// seen and list are expand's, kept between calls.
 	seen map[*Mount]bool
 	list []*Mount
+	ids  []int // Changes', kept between calls
 }
 
 // Change is one mountinfo line that differs between two calls of
@@ -65,7 +66,8 @@ func (t *Tracker) Entry(id int) (mountinfo.Entry, bool) {
 // last call (or Track), in mount ID order. An ID that was unmounted and
 // reused is one change whose Old and New are different mounts.
 func (t *Tracker) Changes() []Change {
-	var ids []int
+	ids := t.ids[:0]
+	defer func() { t.ids = ids[:0] }()
 	if t.full {
 		now := t.read()
 		for id := range t.table {
