@@ -84,11 +84,13 @@ func launcherRules() []Rule {
 	mount([]string{"rw", "bind"}, StateDir+"/ns/", StateDir+"/ns/")
 	mount([]string{"rw", "rbind"}, StateDir+"/ns/", StateDir+"/ns/")
 	mount([]string{"rw", "private"}, "", StateDir+"/ns/")
-	// Capture: a thread left in the original namespace binds the
-	// launching thread's nsfs file, /proc/PID/task/TID/ns/mnt, onto
-	// <state>/ns/SNAP.mnt. snap-confine's policy notes that AppArmor may
-	// name the source of this bind "/" rather than its /proc path, so both
-	// are allowed, and only onto *.mnt files in the namespace directory.
+	// Capture: the launching thread steps back into its original
+	// namespace (setns) and binds the new namespace's nsfs file, held open
+	// as /proc/self/fd/N, onto <state>/ns/SNAP.mnt. snap-confine's policy
+	// notes that AppArmor may name the source of such a bind "/" rather
+	// than a /proc path; the /proc names are kept for launchers that bind
+	// /proc/PID[/task/TID]/ns/mnt. Only onto *.mnt files in the namespace
+	// directory.
 	mount([]string{"rw", "bind"}, "@{PROC}/@{pid}/task/@{tid}/ns/mnt", StateDir+"/ns/*.mnt")
 	mount([]string{"rw", "bind"}, "@{PROC}/@{pid}/ns/mnt", StateDir+"/ns/*.mnt")
 	mount([]string{"rw", "bind"}, "/", StateDir+"/ns/*.mnt")
