@@ -1,7 +1,6 @@
 package linux
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -175,10 +174,12 @@ func (Linux) Mkdtemp(template string) (string, error) {
 	const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	for range 100 {
 		// getrandom(2) itself: crypto/rand would set up the vDSO's
-		// state first (an mmap), for six bytes once per launch.
+		// state first (an mmap), for six bytes once per launch, and
+		// linking it runs its package inits on every start. crypto/rand
+		// reads getrandom(2) too, so there is nothing to fall back to.
 		var b [6]byte
 		if _, err := unix.Getrandom(b[:], 0); err != nil {
-			rand.Read(b[:])
+			return "", pathError("mkdtemp", template, err)
 		}
 		for i := range b {
 			b[i] = letters[int(b[i])%len(letters)]
