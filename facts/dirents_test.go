@@ -79,7 +79,7 @@ func oddTree(t *testing.T) string {
 }
 
 func TestReadEntriesMatchesOS(t *testing.T) {
-	for _, dir := range []string{oddTree(t), t.TempDir(), "/", "/dev", "/proc/self", "/etc"} {
+	for _, dir := range []string{oddTree(t), t.TempDir(), "/", "/proc/self"} {
 		want, err := readEntriesOS(dir)
 		if err != nil {
 			t.Fatal(err)
