@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"confine/mountinfo"
@@ -141,7 +142,12 @@ func (s *Sim) JSON(side Side) ([]byte, error) {
 func (s *Sim) StepsText() string {
 	var b strings.Builder
 	for _, st := range s.Steps {
-		fmt.Fprintf(&b, "op %d %s: %s", st.Index+1, st.Op.Where(), st.Op.String())
+		b.WriteString("op ")
+		b.WriteString(strconv.Itoa(st.Index + 1))
+		b.WriteByte(' ')
+		b.WriteString(st.Op.Where())
+		b.WriteString(": ")
+		b.WriteString(st.Op.String())
 		switch {
 		case st.Failed:
 			b.WriteString("  (failed)")
@@ -150,13 +156,19 @@ func (s *Sim) StepsText() string {
 		}
 		b.WriteByte('\n')
 		for _, e := range st.Added {
-			b.WriteString("  + " + e.String() + "\n")
+			b.WriteString("  + ")
+			b.WriteString(e.String())
+			b.WriteByte('\n')
 		}
 		for _, e := range st.Removed {
-			b.WriteString("  - " + e.String() + "\n")
+			b.WriteString("  - ")
+			b.WriteString(e.String())
+			b.WriteByte('\n')
 		}
 		for _, e := range st.Changed {
-			b.WriteString("  ~ " + e.String() + "\n")
+			b.WriteString("  ~ ")
+			b.WriteString(e.String())
+			b.WriteByte('\n')
 		}
 	}
 	return b.String()
