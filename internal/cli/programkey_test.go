@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"embed"
+	"io/fs"
 	"testing"
 	"testing/fstest"
 
@@ -75,22 +76,41 @@ func TestProgramKeySources(t *testing.T) {
 	}
 }
 
-// TestEmbeddedDigestIsRemembered: the digest remembered for an embedded
-// file system is the one computed afresh from its files.
-func TestEmbeddedDigestIsRemembered(t *testing.T) {
+// TestOwnEmbeddedSources: the binary's own profiles and stdlib are keyed
+// by the executable's identity, not hashed; the same files in any other
+// file system (as a test swaps in) are hashed, so they never share a key.
+func TestOwnEmbeddedSources(t *testing.T) {
 	for name, fsys := range map[string]embed.FS{"profiles": profiles.FS, "stdlib": stdlib.FS} {
-		remembered, err := sourcesDigest(fsys, false)
+		own, err := sourcesDigest(fsys, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, _ := sourcesDigest(fsys, false)
-		h := sha256.New()
-		var buf bytes.Buffer
-		if err := hashSources(h, fsys, ".", false, &buf); err != nil {
+		if want := "the executable's own confine/" + name + ".FS"; string(own) != want {
+			t.Errorf("%s: got digest %q, want %q", name, own, want)
+		}
+		copied := fstest.MapFS{}
+		err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := fs.ReadFile(fsys, p)
+			copied[p] = &fstest.MapFile{Data: data}
+			return err
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
-		if fresh := h.Sum(nil); !bytes.Equal(remembered, fresh) || !bytes.Equal(again, fresh) {
-			t.Errorf("%s: got digests %x and %x, want %x as computed afresh", name, remembered, again, fresh)
+		h := sha256.New()
+		var buf bytes.Buffer
+		if err := hashSources(h, copied, ".", false, &buf); err != nil {
+			t.Fatal(err)
+		}
+		got, err := sourcesDigest(copied, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fresh := h.Sum(nil); !bytes.Equal(got, fresh) || bytes.Equal(got, own) {
+			t.Errorf("%s copied: got digest %x, want %x, unlike the marker %q", name, got, fresh, own)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"crypto/sha256"
-	"embed"
 	"encoding/binary"
 	"encoding/json"
 	"flag"
@@ -16,13 +15,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 
 	"golang.org/x/sys/unix"
 
 	"confine/facts"
 	"confine/launch"
 	"confine/plan"
+	"confine/profiles"
+	"confine/stdlib"
 )
 
 func init() {
@@ -132,9 +132,10 @@ func runProgram(pf *ProfileFlags) (*plan.Program, error) {
 // the binary itself (device, inode, size and times of /proc/self/exe, so
 // a rebuilt or replaced confine, with a changed interpreter or builtins,
 // never reads an older build's entries), the profile's name, every
-// shipped profile and stdlib module (a superset of what it loads), for a
-// profile PATH every .star file in its directory, and the facts. false
-// when the binary or a profile file cannot be read.
+// shipped profile and stdlib module (a superset of what it loads; those
+// built into the binary are covered by its identity, see sourcesDigest),
+// for a profile PATH every .star file in its directory, and the facts.
+// false when the binary or a profile file cannot be read.
 //
 // Facts are encoded with facts.AppendKey, not JSON: building
 // encoding/json's encoders for them cost every launch about 200 µs. Other
@@ -183,16 +184,6 @@ func programKey(spec string, f any) (string, bool) {
 	return launch.CacheKey(append(parts, profiles, stdlib)...), true
 }
 
-// embeddedDigests remembers sourcesDigest of each embedded file system for
-// the life of the process: what is built into the binary cannot change
-// under it, and a launch that misses the cache computes the key twice.
-// Keyed by the embed.FS value itself, so that a test swapping in another
-// file system never gets the digest of the one it replaced.
-var embeddedDigests struct {
-	sync.Mutex
-	m map[embed.FS][]byte
-}
-
 // sourcesDigest is a SHA-256 over the name and content of every file of
 // fsys, each length-prefixed, in fs.WalkDir's order (for a profile's
 // directory, only its top-level .star files: load() reaches no
@@ -203,27 +194,24 @@ func sourcesDigest(fsys fs.FS, starsOnly bool) ([]byte, error) {
 	if fsys == nil {
 		return []byte{}, nil
 	}
-	efs, embedded := fsys.(embed.FS)
-	if embedded {
-		embeddedDigests.Lock()
-		defer embeddedDigests.Unlock()
-		if sum, ok := embeddedDigests.m[efs]; ok {
-			return sum, nil
-		}
+	// The binary's own profiles and stdlib are part of its executable, and
+	// programKey already keys the executable's identity (device, inode,
+	// size and times): hashing them again would cost every launch ~100 µs
+	// (a fresh process reads and hashes 26 KB) and tell nothing new.
+	// Only these two values are spared: another embed.FS swapped in by a
+	// test shares the executable's identity, so it is hashed.
+	switch fsys {
+	case fs.FS(profiles.FS):
+		return []byte("the executable's own confine/profiles.FS"), nil
+	case fs.FS(stdlib.FS):
+		return []byte("the executable's own confine/stdlib.FS"), nil
 	}
 	h := sha256.New()
 	var buf bytes.Buffer
 	if err := hashSources(h, fsys, ".", starsOnly, &buf); err != nil {
 		return nil, err
 	}
-	sum := h.Sum(nil)
-	if embedded {
-		if embeddedDigests.m == nil {
-			embeddedDigests.m = map[embed.FS][]byte{}
-		}
-		embeddedDigests.m[efs] = sum
-	}
-	return sum, nil
+	return h.Sum(nil), nil
 }
 
 // hashSources writes the files under dir to h for sourcesDigest, reading
