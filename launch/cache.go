@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -88,12 +87,11 @@ func LoadProgram(stateDir, key string) (*plan.Program, bool) {
 	if err != nil {
 		return nil, false
 	}
-	f := os.NewFile(uintptr(fd), key)
-	defer f.Close()
+	defer unix.Close(fd)
 	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || !trusted(&st) || st.Size > maxCacheEntry {
 		return nil, false
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxCacheEntry))
+	data, err := readFd(fd, st.Size)
 	if err != nil {
 		return nil, false
 	}
@@ -209,4 +207,27 @@ func openTrustedDir(dir string) (int, error) {
 // trusted: owned by root, not writable by group or others.
 func trusted(st *unix.Stat_t) bool {
 	return st.Uid == 0 && st.Mode&0o022 == 0
+}
+
+// readFd reads a regular file of size bytes (as fstat saw it) with plain
+// read(2) calls, into one buffer: wrapping the descriptor in an os.File
+// would set up the runtime's poller on every launch for a file that
+// cannot block. A file that grew since is cut at size+1 bytes, which a
+// decoder rejects; one that shrank is read to its end.
+func readFd(fd int, size int64) ([]byte, error) {
+	data := make([]byte, 0, size+1)
+	for len(data) < cap(data) {
+		n, err := unix.Read(fd, data[len(data):cap(data)])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			break
+		}
+		data = data[:len(data)+n]
+	}
+	return data, nil
 }
