@@ -144,6 +144,31 @@ func BenchmarkScaleSimulate(b *testing.B) {
 	}
 }
 
+// BenchmarkScaleSimulateWatch records, after every op, which mount two
+// paths land on, as confine explain does for its path.
+func BenchmarkScaleSimulateWatch(b *testing.B) {
+	host, err := hosts.Load(platformHosts["default"])
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range simBinds {
+		prog := scaleProgram(b, n)
+		b.Run(fmt.Sprintf("ops=%d", len(prog.Ops)), func(b *testing.B) {
+			start := processCPU()
+			for b.Loop() {
+				s, err := sim.Run(prog, host, sim.Options{Watch: []string{"/usr", "/tmp/b0"}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if s.Err != nil {
+					b.Fatal(s.Err)
+				}
+			}
+			reportCPU(b, start)
+		})
+	}
+}
+
 // BenchmarkScaleSimulateEndToEnd is what confine simulate does once the
 // program is evaluated: load the host fixture, seed the fake kernel from
 // it, run and record every op, and render the steps and the snap's

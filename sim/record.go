@@ -27,7 +27,8 @@ type recorder struct {
 	// call changed, so that an op costs what it changed rather than the
 	// whole table (prev is then unused).
 	track    *fake.Tracker
-	fullDiff bool // never track (Options.fullDiff)
+	fullDiff bool       // never track (Options.fullDiff)
+	index    pointIndex // the table by mount point, when tracking watched paths
 	scratch  string
 	pivoted  bool
 	skipped  []int
@@ -49,6 +50,9 @@ const (
 func (r *recorder) start() error {
 	if p, ok := r.s.SnapProc.(*fake.Proc); ok && !r.fullDiff {
 		r.track = p.Track()
+		if len(r.watch) > 0 {
+			r.index = newPointIndex(p.Entries())
+		}
 		return nil
 	}
 	table, err := r.table()
@@ -118,6 +122,9 @@ func (r *recorder) boundary(failed bool) {
 		r.err = err
 		return
 	}
+	if r.index != nil {
+		r.index.apply(changes)
+	}
 	step := Step{Index: r.cur, Op: op, Visible: map[string]bool{}, Mount: map[string]int{}}
 	// Changes come in ID order, so each list is in ID order, as a diff of
 	// the whole table sorted by ID gives them.
@@ -146,7 +153,7 @@ func (r *recorder) boundary(failed bool) {
 		if !r.pivoted && r.scratch != "" {
 			name = r.scratch + p
 		}
-		if e, ok := mountAt(r.s.SnapProc, name); ok {
+		if e, ok := r.mountAt(name); ok {
 			step.Visible[p] = true
 			step.Mount[p] = e.ID
 		}

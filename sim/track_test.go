@@ -34,7 +34,7 @@ func TestTrackedStepsSame(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				watch := []string{"/", "/tmp", "/usr", "/etc/nsswitch.conf"}
+				watch := []string{"/", "/tmp", "/usr", "/etc/nsswitch.conf", "/lib", "/run/snapd/ns", "/var/lib/snapd/hostfs", "/media", "/nope", "/snap/core/current"}
 				tracked, err := Run(prog, h, Options{Watch: watch})
 				if err != nil {
 					t.Fatal(err)
