@@ -9,10 +9,11 @@
 //
 // Provenance is recorded while the program runs: the executor announces
 // each op on its trace writer before running it, and at each such
-// boundary the recorder reads the snap's mount table and attributes the
-// mounts that appeared, vanished or changed propagation to the op that
-// just ran. Reading the table per op is cheap on the fake and is never
-// done by the real launcher.
+// boundary the recorder attributes the mounts that appeared, vanished or
+// changed propagation to the op that just ran. The fake kernel notes
+// which mounts each call may have changed (fake.Tracker), so recording an
+// op costs what it changed, not the size of the table, and simulating a
+// program grows linearly with its ops. The real launcher records nothing.
 //
 // Nothing here touches the real kernel or the real file system: a "live"
 // host is read through a copy-on-write layer (see package hosts).

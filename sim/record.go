@@ -15,8 +15,10 @@ import (
 // recorder is the executor's trace writer. The executor writes
 // "performing operation: …" before each op and "skipped optional
 // operation: …" after skipping one; those lines are the only op
-// boundaries it exposes, so the recorder reads the snap's table at each
-// boundary and attributes the difference to the op that just ran.
+// boundaries it exposes, so at each boundary the recorder attributes
+// what changed in the snap's table to the op that just ran. On the fake
+// kernel the changes come from a fake.Tracker, which costs what the op
+// changed; elsewhere the whole table is read and compared with the last.
 type recorder struct {
 	s     *Sim
 	watch []string

@@ -81,6 +81,15 @@
 // private /tmp directory once /tmp is covered, which the real kernel's
 // descriptor-based undo does; pinned in executor/shippedtest).
 //
+// # Following a table
+//
+// Proc.Track returns a Tracker: the kernel notes every mount whose
+// mountinfo line a call may have changed, and Tracker.Changes renders
+// only those, so that a caller reading the table after each of N calls
+// (sim's recorder) pays for what changed rather than N times the table.
+// Tracker.Verify compares with a full read; the tracker tests run random
+// call sequences under it.
+//
 // # Seeding a host
 //
 // FromMountinfo builds a Kernel from a parsed mountinfo table (in the
