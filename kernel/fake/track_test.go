@@ -38,7 +38,7 @@ func trackedRun(t *testing.T, ops []byte) {
 	}
 	follow(p)
 	for i := 0; i+2 < len(ops) && i < 3*64; i += 3 {
-		fuzzOp(&procs, ops[i], ops[i+1], ops[i+2])
+		trackedOp(&procs, ops[i], ops[i+1], ops[i+2])
 		for len(trackers) < len(procs) {
 			follow(procs[len(trackers)])
 		}
@@ -68,6 +68,26 @@ func trackedRun(t *testing.T, ops []byte) {
 				}
 			}
 		}
+	}
+}
+
+// trackedOp is fuzzOp plus what changes a reader's view without
+// changing a mount: fork, chroot (which brings propagate_from) and
+// setns.
+func trackedOp(procs *[]*Proc, op, x, y byte) {
+	ps := *procs
+	p := ps[int(op>>5)%len(ps)]
+	switch op % 23 {
+	case 20:
+		if len(ps) < 6 {
+			*procs = append(ps, p.Fork())
+		}
+	case 21:
+		p.Chroot(fuzzPaths[int(y)%len(fuzzPaths)])
+	case 22:
+		p.Setns(ps[int(x)%len(ps)])
+	default:
+		fuzzOp(procs, op, x, y)
 	}
 }
 
@@ -149,5 +169,47 @@ func TestTrackerPropagateFrom(t *testing.T) {
 	}
 	if after := line(); after == before {
 		t.Fatalf("got %q after a peer of the master came into sight, want the line changed", after)
+	}
+}
+
+// TestTrackerPeerLeaves: a peer of a slave's master leaves the group, so
+// the group has no member left in the reader's namespace and the slave's
+// line gains propagate_from. The slave and its master are untouched; only
+// the note on the leaving mount's ring neighbour finds the slave.
+func TestTrackerPeerLeaves(t *testing.T) {
+	q := New().Init()
+	if err := q.Run(
+		"mkdir /h", "mkdir /g", "mkdir /s",
+		"mount -t tmpfs h /h", "mount --make-shared /h",
+		"mount --bind /h /g", "mount --make-slave /g", "mount --make-shared /g",
+	); err != nil {
+		t.Fatal(err)
+	}
+	p, err := q.Unshare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Run("mount --bind /g /s", "mount --make-slave /s"); err != nil {
+		t.Fatal(err)
+	}
+	tr := p.Track()
+	line := func() string {
+		for _, e := range p.Entries() {
+			if e.Point == "/s" {
+				return e.String()
+			}
+		}
+		return ""
+	}
+	before := line()
+	if err := p.Run("mount --make-private /g"); err != nil {
+		t.Fatal(err)
+	}
+	tr.Changes()
+	if err := tr.Verify(); err != nil {
+		t.Fatal(err)
+	}
+	if after := line(); after == before || !strings.Contains(after, "propagate_from:") {
+		t.Fatalf("got %q after %q, want propagate_from to appear", after, before)
 	}
 }
