@@ -56,12 +56,6 @@ func (t *Tracker) Stop() {
 	k.trackers = slices.DeleteFunc(k.trackers, func(x *Tracker) bool { return x == t })
 }
 
-// Entry returns the line of mount id as of the last Changes (or Track).
-func (t *Tracker) Entry(id int) (mountinfo.Entry, bool) {
-	e, ok := t.table[id]
-	return e, ok
-}
-
 // Changes returns the lines that appeared, went away or changed since the
 // last call (or Track), in mount ID order. An ID that was unmounted and
 // reused is one change whose Old and New are different mounts.
