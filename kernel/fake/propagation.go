@@ -1,6 +1,10 @@
 package fake
 
-import "golang.org/x/sys/unix"
+import (
+	"slices"
+
+	"golang.org/x/sys/unix"
+)
 
 // Propagation types and their transitions (sharedsubtree.rst §5a,
 // fs/pnode.c change_mnt_propagation(), kernel-propagation.md §3).
@@ -95,7 +99,8 @@ func (k *Kernel) makeSlave(m *Mount, doomed *doomSet) {
 		}
 		return
 	}
-	master.slaves = append(append([]*Mount{m}, moved...), master.slaves...)
+	master.slaves = slices.Insert(master.slaves, 0, m)
+	master.slaves = slices.Insert(master.slaves, 1, moved...)
 	m.master = master
 	k.touch(m)
 }

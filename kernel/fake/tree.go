@@ -133,12 +133,10 @@ func removeSlave(m *Mount) {
 	if m.master == nil {
 		return
 	}
-	s := m.master.slaves
-	for i, x := range s {
-		if x == m {
-			m.master.slaves = append(s[:i:i], s[i+1:]...)
-			break
-		}
+	// In place, as addSlaveAfter inserts: a copy per removal made
+	// unmounting many slaves of one master quadratic.
+	if i := slices.Index(m.master.slaves, m); i >= 0 {
+		m.master.slaves = slices.Delete(m.master.slaves, i, i+1)
 	}
 	m.master = nil
 }
