@@ -10,8 +10,10 @@ import (
 
 // TestLeanDependencies keeps the launcher's binary lean: none of these
 // packages may be linked into it, directly or not. Each one either runs
-// package initialisation on every app start (net/http, crypto/tls) or is
-// simulation and inspection code a privileged process has no use for.
+// package initialisation on every app start (net/http, crypto/tls,
+// regexp) or is simulation, inspection or evaluation code a privileged
+// process has no use for: the launcher has profiles evaluated by the
+// confine binary beside it.
 func TestLeanDependencies(t *testing.T) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
@@ -31,6 +33,11 @@ func TestLeanDependencies(t *testing.T) {
 		"confine/sim",
 		"confine/hosts",
 		"confine/startest",
+		"confine/interp",
+		"confine/profiles",
+		"confine/stdlib",
+		"go.starlark.net/starlark",
+		"regexp",
 		"github.com/spf13/afero",
 		"net/http",
 		"crypto/tls",

@@ -11,7 +11,8 @@ import (
 	"os"
 
 	"confine/internal/cli"
-	_ "confine/internal/cli/inspect" // plan, check, simulate, test, explain, apparmor
+	_ "confine/internal/cli/evaluate" // the Starlark interpreter, in process
+	_ "confine/internal/cli/inspect"  // plan, check, simulate, test, explain, apparmor
 )
 
 func main() {

@@ -9,7 +9,10 @@
 // register themselves when it is imported: they link the fake kernel,
 // afero and through it net/http, whose package initialisation and size
 // would cost every app start about a millisecond, and none of which the
-// binary that may run setuid should carry. cmd/confine links both;
+// binary that may run setuid should carry. Nor does this package link
+// the Starlark interpreter: cli/evaluate installs it (see Evaluator), and
+// a binary without it has the confine binary beside it evaluate a
+// profile on a program-cache miss. cmd/confine links all three;
 // cmd/confine-launch links this package alone.
 package cli
 

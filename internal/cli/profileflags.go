@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"confine/facts"
-	"confine/interp"
 	"confine/plan"
 )
 
@@ -114,11 +113,16 @@ func (p *ProfileFlags) Program() (*plan.Program, error) {
 }
 
 // ProgramWith evaluates the chosen profile with facts f (for callers that
-// need the facts themselves too).
+// need the facts themselves too): in this process when it has an
+// evaluator, otherwise by the confine binary installed beside it, which
+// gathers the same facts from the same flags (see evalExternal).
 func (p *ProfileFlags) ProgramWith(f facts.Facts) (*plan.Program, error) {
 	spec := p.Profile
 	if spec == "" {
 		spec = SelectProfile(f)
+	}
+	if evaluator == nil {
+		return p.evalExternal(spec, f)
 	}
 	return EvalProfile(spec, f)
 }
@@ -152,7 +156,10 @@ func IsProfilePath(spec string) bool {
 // path) with facts f. A path's siblings are loadable; nothing else of its
 // directory is read.
 func EvalProfile(spec string, f facts.Facts) (*plan.Program, error) {
-	cfg := interp.Config{Stdlib: StdlibFS, Facts: f, Name: spec, Print: func(msg string) { fmt.Fprintln(printOutput, msg) }}
+	if evaluator == nil {
+		return nil, errNoEvaluator
+	}
+	cfg := Evaluation{Stdlib: StdlibFS, Facts: f, Name: spec, Print: func(msg string) { fmt.Fprintln(printOutput, msg) }}
 	if IsProfilePath(spec) {
 		abs, err := filepath.Abs(spec)
 		if err != nil {
@@ -181,7 +188,7 @@ func EvalProfile(spec string, f facts.Facts) (*plan.Program, error) {
 		cfg.Profile = ShippedProfiles
 		cfg.File = spec + ".star"
 	}
-	return interp.Eval(cfg)
+	return evaluator.Eval(cfg)
 }
 
 // shippedNames lists the shipped profiles, *_test.star files left out.
@@ -209,14 +216,20 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// reportError prints err for the user, prefixed "confine: ", with the
+// ReportError prints err for the user, prefixed "confine: ", with the
 // Starlark backtrace of a profile error, and returns ExitUsage: profile
-// and fact errors are usage errors (exit status 2).
+// and fact errors are usage errors (exit status 2). An error the external
+// evaluator has already printed is not printed again; its status stands.
 func ReportError(stderr io.Writer, err error) int {
+	var reported *reportedError
+	if errors.As(err, &reported) {
+		return reported.status
+	}
 	fmt.Fprintf(stderr, "confine: %v\n", err)
-	var ie *interp.Error
-	if errors.As(err, &ie) && ie.Backtrace != "" {
-		fmt.Fprintln(stderr, ie.Backtrace)
+	if evaluator != nil && evaluator.Backtrace != nil {
+		if bt := evaluator.Backtrace(err); bt != "" {
+			fmt.Fprintln(stderr, bt)
+		}
 	}
 	return ExitUsage
 }

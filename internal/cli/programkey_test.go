@@ -85,7 +85,7 @@ func TestOwnEmbeddedSources(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := "the executable's own confine/" + name + ".FS"; string(own) != want {
+		if want := "the executable's own built-in " + name; string(own) != want {
 			t.Errorf("%s: got digest %q, want %q", name, own, want)
 		}
 		copied := fstest.MapFS{}

@@ -13,7 +13,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -21,8 +20,6 @@ import (
 	"confine/facts"
 	"confine/launch"
 	"confine/plan"
-	"confine/profiles"
-	"confine/stdlib"
 )
 
 func init() {
@@ -145,8 +142,15 @@ func programKey(spec string, f any) (string, bool) {
 	if unix.Stat("/proc/self/exe", &st) != nil {
 		return "", false
 	}
-	exe := strconv.FormatUint(st.Dev, 10) + ":" + strconv.FormatUint(st.Ino, 10) + ":" + strconv.FormatInt(st.Size, 10) +
-		":" + strconv.FormatInt(st.Mtim.Nano(), 10) + ":" + strconv.FormatInt(st.Ctim.Nano(), 10)
+	exe := fileIdentity(&st)
+	if evaluator == nil {
+		// The program comes from the confine binary beside this one.
+		id, ok := evaluatorIdentity()
+		if !ok {
+			return "", false
+		}
+		exe += "\x00evaluator " + id
+	}
 	var encoded []byte
 	switch f := f.(type) {
 	case facts.Facts:
@@ -198,13 +202,11 @@ func sourcesDigest(fsys fs.FS, starsOnly bool) ([]byte, error) {
 	// programKey already keys the executable's identity (device, inode,
 	// size and times): hashing them again would cost every launch ~100 µs
 	// (a fresh process reads and hashes 26 KB) and tell nothing new.
-	// Only these two values are spared: another embed.FS swapped in by a
-	// test shares the executable's identity, so it is hashed.
-	switch fsys {
-	case fs.FS(profiles.FS):
-		return []byte("the executable's own confine/profiles.FS"), nil
-	case fs.FS(stdlib.FS):
-		return []byte("the executable's own confine/stdlib.FS"), nil
+	// Only the evaluator's two built-in values are spared: another file
+	// system swapped in by a test shares the executable's identity, so it
+	// is hashed.
+	if marker, ok := builtinDigest(fsys); ok {
+		return marker, nil
 	}
 	h := sha256.New()
 	var buf bytes.Buffer

@@ -7,3 +7,6 @@
 // launches (cmd/confine-launch) leaves this package out and starts
 // faster, with less code in the process that may run setuid.
 package inspect
+
+// The inspecting commands evaluate profiles in this process.
+import _ "confine/internal/cli/evaluate"
