@@ -55,6 +55,12 @@ func IsUsage(err error) bool {
 	return errors.As(err, &u)
 }
 
+// CheckSnap reports a usage error unless name is a valid snap (instance)
+// name, as Run and Discard require. The command line checks it before
+// evaluating a profile with it, so that no program is ever made for a
+// name no launch would accept.
+func CheckSnap(name string) error { return checkSnap(name) }
+
 // checkSnap accepts a snap (instance) name: 1 to 64 of [a-z0-9_+.-],
 // starting with a letter or digit. It becomes a file name in root-owned
 // directories, so it must not contain a slash or be "." or "..". (A loop,

@@ -71,6 +71,10 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "confine: run: --profile PATH, --fact and --facts-root are for root only")
 		return ExitUsage
 	}
+	if err := launch.CheckSnap(snap); err != nil {
+		fmt.Fprintf(stderr, "confine: %v\n", err)
+		return ExitUsage
+	}
 	pf.Snap = snap
 	prog, err := runProgram(&pf)
 	if err != nil {

@@ -89,6 +89,7 @@ func TestRunUsage(t *testing.T) {
 		{[]string{"discard"}, "usage: confine discard SNAP"},
 		{[]string{"discard", "a", "b"}, "usage: confine discard SNAP"},
 		{[]string{"discard", "../etc"}, `invalid snap name "../etc"`},
+		{[]string{"run", "../etc", "--", "true"}, `invalid snap name "../etc"`},
 	}
 	for _, tt := range tests {
 		var stdout, stderr strings.Builder
