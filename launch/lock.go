@@ -3,6 +3,7 @@ package launch
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -40,11 +41,44 @@ func lockFile(path string, how int) (*lock, error) {
 	return l, nil
 }
 
+// lockTimeout bounds the wait for a lock, as snap-confine's "sanity
+// timeout" does: a launch stuck behind a hung one (a wedged mount, a
+// stopped process holding the lock) fails, saying so, instead of hanging
+// every later start of the snap. It is generous: the holder's work is a
+// few milliseconds, a large NVIDIA expansion some seconds.
+var lockTimeout = 30 * time.Second
+
 // flock changes the lock's mode (unix.LOCK_SH, unix.LOCK_EX, with
-// unix.LOCK_NB not to wait), retrying when a signal interrupts the wait.
+// unix.LOCK_NB not to wait), retrying when a signal interrupts the call.
+// A waiting call polls without blocking, backing off from 1 to 50 ms, so
+// that an uncontended lock costs one system call and a contended one
+// gives up after lockTimeout with errLockTimeout.
 func (l *lock) flock(how int) error {
+	if how&unix.LOCK_NB != 0 {
+		return flockRetry(l.fd, how)
+	}
+	deadline := time.Now().Add(lockTimeout)
+	pause := time.Millisecond
 	for {
-		err := unix.Flock(l.fd, how)
+		err := flockRetry(l.fd, how|unix.LOCK_NB)
+		if err != unix.EWOULDBLOCK {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%w (held by another launch or discard for %v)", errLockTimeout, lockTimeout)
+		}
+		time.Sleep(pause)
+		pause = min(2*pause, 50*time.Millisecond)
+	}
+}
+
+// errLockTimeout is flock's error when another process held the lock for
+// all of lockTimeout.
+var errLockTimeout = errors.New("timed out waiting for the lock")
+
+func flockRetry(fd, how int) error {
+	for {
+		err := unix.Flock(fd, how)
 		if err != unix.EINTR {
 			return err
 		}
