@@ -124,6 +124,24 @@ func BenchmarkScaleCacheDecode(b *testing.B) {
 // the whole table after every op, and 3k ops took 6.6 s.
 var simBinds = []int{325, 992, 3325}
 
+// benchSim times sim.Run of prog on host as a sub-benchmark named by the
+// program's length, reporting CPU time too.
+func benchSim(b *testing.B, prog *plan.Program, host *hosts.Host, opts sim.Options) {
+	b.Run(fmt.Sprintf("ops=%d", len(prog.Ops)), func(b *testing.B) {
+		start := processCPU()
+		for b.Loop() {
+			s, err := sim.Run(prog, host, opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if s.Err != nil {
+				b.Fatal(s.Err)
+			}
+		}
+		reportCPU(b, start)
+	})
+}
+
 // BenchmarkScaleSimulate runs large programs on the fake kernel seeded
 // from the ubuntu-classic fixture, recording every step.
 func BenchmarkScaleSimulate(b *testing.B) {
@@ -133,19 +151,7 @@ func BenchmarkScaleSimulate(b *testing.B) {
 	}
 	for _, n := range simBinds {
 		prog := scaleProgram(b, n)
-		b.Run(fmt.Sprintf("ops=%d", len(prog.Ops)), func(b *testing.B) {
-			start := processCPU()
-			for b.Loop() {
-				s, err := sim.Run(prog, host, sim.Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if s.Err != nil {
-					b.Fatal(s.Err)
-				}
-			}
-			reportCPU(b, start)
-		})
+		benchSim(b, prog, host, sim.Options{})
 	}
 }
 
@@ -158,19 +164,7 @@ func BenchmarkScaleSimulateWatch(b *testing.B) {
 	}
 	for _, n := range simBinds {
 		prog := scaleProgram(b, n)
-		b.Run(fmt.Sprintf("ops=%d", len(prog.Ops)), func(b *testing.B) {
-			start := processCPU()
-			for b.Loop() {
-				s, err := sim.Run(prog, host, sim.Options{Watch: []string{"/usr", "/tmp/b0"}})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if s.Err != nil {
-					b.Fatal(s.Err)
-				}
-			}
-			reportCPU(b, start)
-		})
+		benchSim(b, prog, host, sim.Options{Watch: []string{"/usr", "/tmp/b0"}})
 	}
 }
 
@@ -197,19 +191,7 @@ binds_and_umounts()
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Run(fmt.Sprintf("ops=%d", len(prog.Ops)), func(b *testing.B) {
-			start := processCPU()
-			for b.Loop() {
-				s, err := sim.Run(prog, host, sim.Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if s.Err != nil {
-					b.Fatal(s.Err)
-				}
-			}
-			reportCPU(b, start)
-		})
+		benchSim(b, prog, host, sim.Options{})
 	}
 }
 
