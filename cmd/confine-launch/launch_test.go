@@ -37,12 +37,15 @@ func TestLaunchWithEvaluatorBeside(t *testing.T) {
 	if nstest.Reexec(t) {
 		return
 	}
-	built := t.TempDir()
-	build(t, "confine/cmd/confine-launch", built, "confine-launch")
-	build(t, "confine/cmd/confine", built, "confine")
+	// Everything the test writes goes to tmpfs mounts of this namespace:
+	// a t.TempDir() in /tmp would be left behind on the host's disk, its
+	// clean-up running after /tmp is covered.
 	if err := unix.Mount("tmpfs", "/run", "tmpfs", 0, "mode=0755"); err != nil {
 		t.Fatal(err)
 	}
+	built := "/run/built"
+	build(t, "confine/cmd/confine-launch", built, "confine-launch")
+	build(t, "confine/cmd/confine", built, "confine")
 	install := func(dir string, names ...string) {
 		t.Helper()
 		if err := os.MkdirAll(dir, 0o755); err != nil {
