@@ -31,8 +31,9 @@ func build(t *testing.T, pkg, dir, name string) {
 // by side, as root's, and launches through the lean binary in a throwaway
 // namespace whose /run, /tmp and /var/lib are fresh: the first launch has
 // confine evaluate the profile, a profile error comes out once with its
-// position and status 2, and a launcher without a trusted confine beside
-// it refuses to launch, saying why.
+// position and status 2, a launcher without a trusted confine beside it
+// refuses to launch, saying why, and a setuid launcher started by nobody
+// runs the command as nobody.
 func TestLaunchWithEvaluatorBeside(t *testing.T) {
 	if nstest.Reexec(t) {
 		return
@@ -112,7 +113,37 @@ func TestLaunchWithEvaluatorBeside(t *testing.T) {
 	if code == 0 || !strings.Contains(out, "writable by group or others") {
 		t.Errorf("a world-writable evaluator: exit status %d, output:\n%s", code, out)
 	}
-	for _, snap := range []string{"lean", "bad", "lone", "spoilt"} {
+	// Installed setuid root and started by nobody, as in production: the
+	// evaluator beside it evaluates (as root: nobody could otherwise
+	// tamper with the program), and the command runs as nobody with no
+	// capabilities.
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Fatalf("setpriv (util-linux) is needed: %v", err)
+	}
+	if err := unix.Chmod("/run/bin/confine-launch", 0o4755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+		"/run/bin/confine-launch", "run", "--profile", "default", "setuid", "--", "sh", "-c", "id -u; grep CapEff /proc/self/status")
+	cmd.Dir = "/"
+	setuidOut, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(setuidOut), "65534\n") || !strings.Contains(string(setuidOut), "CapEff:\t0000000000000000") {
+		t.Errorf("setuid confine-launch started by nobody: %v, output:\n%s\nwant uid 65534 and no capabilities", err, setuidOut)
+	}
+	// What it created in root's state directory is root's group too, not
+	// the caller's effective one.
+	for _, p := range []string{"/run/confine/cache", "/run/confine/lock/setuid.lock", "/run/confine/ns/setuid.info"} {
+		var st unix.Stat_t
+		if err := unix.Stat(p, &st); err != nil || st.Uid != 0 || st.Gid != 0 {
+			t.Errorf("after the setuid launch: %s: %v, owner %d:%d, want 0:0", p, err, st.Uid, st.Gid)
+		}
+	}
+	if err := unix.Chmod("/run/bin/confine-launch", 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, snap := range []string{"lean", "bad", "lone", "spoilt", "setuid"} {
 		if out, code := run("/run/bin/confine-launch", "discard", snap); code != 0 {
 			t.Errorf("confine-launch discard %s: exit status %d:\n%s", snap, code, out)
 		}

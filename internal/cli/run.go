@@ -14,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -70,6 +71,17 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if os.Getuid() != 0 && (IsProfilePath(pf.Profile) || len(pf.FactPairs) > 0 || pf.FactsRoot != "/") {
 		fmt.Fprintln(stderr, "confine: run: --profile PATH, --fact and --facts-root are for root only")
 		return ExitUsage
+	}
+	if os.Geteuid() == 0 && os.Getegid() != 0 {
+		// Setuid root runs with the caller's effective group, so the
+		// locks, cache entries and directories it creates in root's
+		// state directory would be that group's. Take root's group for
+		// the privileged part; the command still gets the caller's real
+		// group and groups, which launch reads to drop to.
+		if err := syscall.Setegid(0); err != nil {
+			fmt.Fprintf(stderr, "confine: run: cannot take root's group: %v\n", err)
+			return ExitFindings
+		}
 	}
 	if err := launch.CheckSnap(snap); err != nil {
 		fmt.Fprintf(stderr, "confine: %v\n", err)
