@@ -65,6 +65,23 @@ func fuzzOp(procs *[]*Proc, op, x, y byte) {
 	}
 }
 
+// fuzzTree is the small tree random operation sequences run on: a few
+// directories, a tmpfs on /a and a symlink into it, with room for 300
+// mounts.
+func fuzzTree() (*Kernel, *Proc) {
+	k := New()
+	k.MountMax = 300
+	p := k.Init()
+	for _, d := range []string{"/a", "/b", "/c", "/a/1", "/b/1"} {
+		p.Mkdir(d, 0o755)
+	}
+	p.Mount("ta", "/a", "tmpfs", 0, "")
+	p.Mkdir("/a/1", 0o755)
+	p.Mkdir("/a/1/x", 0o755)
+	p.Symlink("a/1", "/l")
+	return k, p
+}
+
 // FuzzOps runs random operation sequences on a small tree: the model must
 // never panic, and its invariants must hold after every operation.
 func FuzzOps(f *testing.F) {
@@ -72,16 +89,7 @@ func FuzzOps(f *testing.F) {
 	f.Add([]byte{2, 1, 2, 5, 0, 2, 0, 0, 4, 9, 0, 1, 13, 1, 2})
 	f.Add([]byte{7, 0, 1, 2, 1, 2, 36, 0, 3, 0, 0, 3, 68, 0, 1, 9, 0, 1})
 	f.Fuzz(func(t *testing.T, ops []byte) {
-		k := New()
-		k.MountMax = 300
-		p := k.Init()
-		for _, d := range []string{"/a", "/b", "/c", "/a/1", "/b/1"} {
-			p.Mkdir(d, 0o755)
-		}
-		p.Mount("ta", "/a", "tmpfs", 0, "")
-		p.Mkdir("/a/1", 0o755)
-		p.Mkdir("/a/1/x", 0o755)
-		p.Symlink("a/1", "/l")
+		k, p := fuzzTree()
 		procs := []*Proc{p}
 		for i := 0; i+2 < len(ops) && i < 3*64; i += 3 {
 			fuzzOp(&procs, ops[i], ops[i+1], ops[i+2])

@@ -15,16 +15,7 @@ import (
 // note shows here as a line that differs.
 func trackedRun(t *testing.T, ops []byte) {
 	t.Helper()
-	k := New()
-	k.MountMax = 300
-	p := k.Init()
-	for _, d := range []string{"/a", "/b", "/c", "/a/1", "/b/1"} {
-		p.Mkdir(d, 0o755)
-	}
-	p.Mount("ta", "/a", "tmpfs", 0, "")
-	p.Mkdir("/a/1", 0o755)
-	p.Mkdir("/a/1/x", 0o755)
-	p.Symlink("a/1", "/l")
+	_, p := fuzzTree()
 	procs := []*Proc{p}
 	var trackers []*Tracker
 	var shadows []map[int]mountinfo.Entry
