@@ -63,25 +63,21 @@ func evaluatorPath() (string, error) {
 		return "", fmt.Errorf("cannot evaluate profiles: this launcher has no evaluator and %s is missing (install confine beside it): %w", p, errors.Unwrap(err))
 	}
 	for _, check := range []struct {
-		path string
-		dir  bool
-	}{{real, false}, {filepath.Dir(real), true}} {
+		path, what string
+		kind       uint32
+	}{{real, "regular file", unix.S_IFREG}, {filepath.Dir(real), "directory", unix.S_IFDIR}} {
 		var st unix.Stat_t
 		if err := unix.Stat(check.path, &st); err != nil {
 			return "", fmt.Errorf("cannot use profile evaluator %s: %w", p, err)
 		}
-		kind := uint32(unix.S_IFREG)
-		if check.dir {
-			kind = unix.S_IFDIR
-		}
 		switch {
-		case st.Mode&unix.S_IFMT != kind:
-			return "", fmt.Errorf("cannot use profile evaluator %s: %s is not a %s", p, check.path, map[bool]string{false: "regular file", true: "directory"}[check.dir])
+		case st.Mode&unix.S_IFMT != check.kind:
+			return "", fmt.Errorf("cannot use profile evaluator %s: %s is not a %s", p, check.path, check.what)
 		case st.Uid != 0 && int(st.Uid) != os.Geteuid():
 			return "", fmt.Errorf("cannot use profile evaluator %s: %s is owned by uid %d, not root", p, check.path, st.Uid)
 		case st.Mode&0o022 != 0:
 			return "", fmt.Errorf("cannot use profile evaluator %s: %s is writable by group or others", p, check.path)
-		case !check.dir && st.Mode&0o100 == 0:
+		case check.kind == unix.S_IFREG && st.Mode&0o100 == 0:
 			return "", fmt.Errorf("cannot use profile evaluator %s: not executable by its owner", p)
 		}
 	}
