@@ -53,35 +53,46 @@ var evaluatorDir = func() (string, error) {
 // It runs with this process's privileges, so anything less would let
 // another user choose the program root executes.
 func evaluatorPath() (string, error) {
+	p, _, err := trustedEvaluator()
+	return p, err
+}
+
+// trustedEvaluator is evaluatorPath with the evaluator's stat, for its
+// identity.
+func trustedEvaluator() (string, *unix.Stat_t, error) {
 	dir, err := evaluatorDir()
 	if err != nil {
-		return "", fmt.Errorf("cannot find the profile evaluator: %w", err)
+		return "", nil, fmt.Errorf("cannot find the profile evaluator: %w", err)
 	}
 	p := filepath.Join(dir, evaluatorName)
 	real, err := filepath.EvalSymlinks(p)
 	if err != nil {
-		return "", fmt.Errorf("cannot evaluate profiles: this launcher has no evaluator and %s is missing (install confine beside it): %w", p, errors.Unwrap(err))
+		return "", nil, fmt.Errorf("cannot evaluate profiles: this launcher has no evaluator and %s is missing (install confine beside it): %w", p, errors.Unwrap(err))
 	}
+	var file unix.Stat_t
 	for _, check := range []struct {
 		path, what string
 		kind       uint32
 	}{{real, "regular file", unix.S_IFREG}, {filepath.Dir(real), "directory", unix.S_IFDIR}} {
 		var st unix.Stat_t
 		if err := unix.Stat(check.path, &st); err != nil {
-			return "", fmt.Errorf("cannot use profile evaluator %s: %w", p, err)
+			return "", nil, fmt.Errorf("cannot use profile evaluator %s: %w", p, err)
+		}
+		if check.kind == unix.S_IFREG {
+			file = st
 		}
 		switch {
 		case st.Mode&unix.S_IFMT != check.kind:
-			return "", fmt.Errorf("cannot use profile evaluator %s: %s is not a %s", p, check.path, check.what)
+			return "", nil, fmt.Errorf("cannot use profile evaluator %s: %s is not a %s", p, check.path, check.what)
 		case st.Uid != 0 && int(st.Uid) != os.Geteuid():
-			return "", fmt.Errorf("cannot use profile evaluator %s: %s is owned by uid %d, not root", p, check.path, st.Uid)
+			return "", nil, fmt.Errorf("cannot use profile evaluator %s: %s is owned by uid %d, not root", p, check.path, st.Uid)
 		case st.Mode&0o022 != 0:
-			return "", fmt.Errorf("cannot use profile evaluator %s: %s is writable by group or others", p, check.path)
+			return "", nil, fmt.Errorf("cannot use profile evaluator %s: %s is writable by group or others", p, check.path)
 		case check.kind == unix.S_IFREG && st.Mode&0o100 == 0:
-			return "", fmt.Errorf("cannot use profile evaluator %s: not executable by its owner", p)
+			return "", nil, fmt.Errorf("cannot use profile evaluator %s: not executable by its owner", p)
 		}
 	}
-	return real, nil
+	return real, &file, nil
 }
 
 // evaluatorIdentity keys the program cache by the external evaluator's
@@ -89,15 +100,11 @@ func evaluatorPath() (string, error) {
 // and stdlib make the program, as an in-process evaluator's do through
 // the executable's own identity.
 func evaluatorIdentity() (string, bool) {
-	p, err := evaluatorPath()
+	p, st, err := trustedEvaluator()
 	if err != nil {
 		return "", false
 	}
-	var st unix.Stat_t
-	if unix.Stat(p, &st) != nil {
-		return "", false
-	}
-	return p + ":" + fileIdentity(&st), true
+	return p + ":" + fileIdentity(st), true
 }
 
 // fileIdentity is what tells one build of a binary from another.
