@@ -70,13 +70,7 @@ func TestPreserve500(t *testing.T) {
 	if err := unix.Mount("none", dir, "", unix.MS_PRIVATE, ""); err != nil {
 		t.Fatal(err)
 	}
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	o, err := openOrigin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer o.close()
+	o := lockedOrigin(t)
 	before := reorders.Load()
 	dst := filepath.Join(dir, "snap.mnt")
 	for i := range 500 {
@@ -95,13 +89,7 @@ func TestOriginDoReturns(t *testing.T) {
 		return
 	}
 	dir := tmpfsDir(t)
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	o, err := openOrigin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer o.close()
+	o := lockedOrigin(t)
 	marker := filepath.Join(dir, "m")
 	os.Mkdir(marker, 0o755)
 	errs := make(chan error, 1)
@@ -152,17 +140,29 @@ func BenchmarkPreserve(b *testing.B) {
 		b.Skip("run inside a throwaway namespace: go test -bench . with CONFINE_NSTEST_INSIDE=1 under unshare -m")
 	}
 	dir := b.TempDir()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	o, err := openOrigin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer o.close()
+	o := lockedOrigin(b)
 	dst := filepath.Join(dir, "snap.mnt")
 	for i := 0; b.Loop(); i++ {
 		if err := preserveOnce(o, dst, i%runtime.NumCPU()); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// lockedOrigin locks the calling goroutine to its thread and opens the
+// thread's namespace as the origin, both undone when the test ends
+// (clean-ups run on the test's own goroutine).
+func lockedOrigin(tb testing.TB) *origin {
+	tb.Helper()
+	runtime.LockOSThread()
+	o, err := openOrigin()
+	if err != nil {
+		runtime.UnlockOSThread()
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		o.close()
+		runtime.UnlockOSThread()
+	})
+	return o
 }
